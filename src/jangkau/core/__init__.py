@@ -1,0 +1,1 @@
+"""Shared framework layer: provenance, roles and permissions, rate limits, task progress."""

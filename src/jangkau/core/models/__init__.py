@@ -1,0 +1,4 @@
+from .progress import TaskProgress
+from .provenance import ProvenanceModel
+
+__all__ = ["ProvenanceModel", "TaskProgress"]

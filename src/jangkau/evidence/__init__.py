@@ -1,0 +1,1 @@
+"""Connectivity evidence and the per-village status fused from it."""

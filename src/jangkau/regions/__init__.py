@@ -1,0 +1,1 @@
+"""Regions: kabupaten → kecamatan → desa/kelurahan: codes, boundaries, population, remoteness."""

@@ -1,0 +1,1 @@
+"""Reading and writing region files (no Django): GeoJSON, GeoPackage, zipped Shapefile, CSV."""

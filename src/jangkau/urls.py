@@ -1,0 +1,23 @@
+"""URL configuration: pages, the API under /api/, admin, auth and language switching."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from jangkau.core.api import api
+from jangkau.evidence.api import router as evidence_router
+from jangkau.regions import api as regions_api
+
+api.add_router("/regions", regions_api.router)
+api.add_router("/", evidence_router)
+
+urlpatterns = [
+    path("api/regions/villages.geojson", regions_api.villages_geojson, name="villages-geojson"),
+    path("api/regions/kecamatan.geojson", regions_api.kecamatan_geojson, name="kecamatan-geojson"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jangkau.web.urls")),
+]

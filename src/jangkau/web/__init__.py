@@ -1,0 +1,1 @@
+"""Public pages: the regency map, village and kecamatan pages, about the data."""
