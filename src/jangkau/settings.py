@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "jangkau.core",
     "jangkau.regions",
     "jangkau.evidence",
+    "jangkau.inventory",
+    "jangkau.measurements",
+    "jangkau.reports",
     "jangkau.web",
 ]
 

@@ -6,10 +6,16 @@ from django.urls import include, path
 
 from jangkau.core.api import api
 from jangkau.evidence.api import router as evidence_router
+from jangkau.inventory.api import router as inventory_router
+from jangkau.measurements.api import router as measurements_router
 from jangkau.regions import api as regions_api
+from jangkau.reports.api import router as reports_router
 
 api.add_router("/regions", regions_api.router)
 api.add_router("/", evidence_router)
+api.add_router("/inventory", inventory_router)
+api.add_router("/measurements", measurements_router)
+api.add_router("/reports", reports_router)
 
 urlpatterns = [
     path("api/regions/villages.geojson", regions_api.villages_geojson, name="villages-geojson"),
@@ -19,5 +25,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jangkau.inventory.urls")),
+    path("", include("jangkau.measurements.urls")),
+    path("", include("jangkau.reports.urls")),
     path("", include("jangkau.web.urls")),
 ]

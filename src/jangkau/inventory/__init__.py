@@ -1,0 +1,1 @@
+"""Infrastructure inventory: towers/BTS sites, backhaul links, access points, public facilities."""

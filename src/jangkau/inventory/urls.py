@@ -1,0 +1,5 @@
+"""Page URLs of this app (mounted at the site root by jangkau.urls)."""
+
+app_name = "inventory"
+
+urlpatterns: list = []

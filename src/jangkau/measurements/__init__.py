@@ -1,0 +1,1 @@
+"""Measurements and surveys: speed tests, signal readings, Podes village surveys, open data."""

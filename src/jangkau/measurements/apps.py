@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasurementsConfig(AppConfig):
+    name = "jangkau.measurements"
+    label = "measurements"
+    verbose_name = _("Measurements and surveys")

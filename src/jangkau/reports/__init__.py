@@ -1,0 +1,1 @@
+"""Citizen reports ("Lapor Sinyal") and their moderation."""

@@ -1,0 +1,5 @@
+"""API routes of this app (mounted under /api/ by jangkau.urls)."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])
