@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from jangkau.core.choices import QualityChoices
+from jangkau.core.upsert import save_if_changed
 from jangkau.evidence.choices import ConnectivityStatusChoices, EvidenceKindChoices
 from jangkau.evidence.models import Evidence
 from jangkau.regions.io.errors import InputFileError, RowError
@@ -61,11 +62,6 @@ def load_blankspots(path: Path) -> tuple[int, int]:
             if was_created:
                 created += 1
                 continue
-            changed = [k for k, v in values.items() if getattr(obj, k) != v]
-            for k in changed:
-                setattr(obj, k, values[k])
-            if changed:
-                obj.save()
-            else:
+            if not save_if_changed(obj, values):
                 unchanged += 1
     return created, unchanged

@@ -18,6 +18,7 @@ from shapely.geometry import box, mapping, shape
 from shapely.ops import unary_union
 
 from jangkau.core.choices import QualityChoices
+from jangkau.core.upsert import upsert
 from jangkau.cores.population import KnownFigure, estimate_population
 from jangkau.regions.derive import recompute_derived
 from jangkau.regions.importer import import_regions
@@ -67,19 +68,6 @@ class LoadReport:
 def _read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def _upsert(model, lookup: dict, values: dict) -> bool:
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        model.objects.create(**lookup, **values)
-        return True
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for k in changed:
-        setattr(obj, k, values[k])
-    if changed:
-        obj.save(update_fields=changed)
-    return bool(changed)
 
 
 def _read_asc(path: Path):
@@ -180,7 +168,7 @@ def load_kutim(directory: Path = KUTIM_DIR) -> LoadReport:
         cgj = mapping(coast)
         from jangkau.cores.geo import round_coords
 
-        _upsert(
+        upsert(
             Regency,
             {"code": code},
             {
@@ -234,7 +222,7 @@ def _load_islands(path: Path, regency_code: str) -> int:
             "as_of_label": "2025",
             "quality": QualityChoices.OFFICIAL,
         }
-        written += _upsert(Island, {"code": row["kode"]}, values)
+        written += upsert(Island, {"code": row["kode"]}, values)
     return written
 
 
@@ -244,7 +232,7 @@ def _load_population(meta: dict, files: dict, regency: Regency) -> int:
     written = 0
     row = next(r for r in _read_csv(files["population"]) if r["kode"] == regency.code)
     total = int(row["total"])
-    written += _upsert(
+    written += upsert(
         PopulationFigure,
         {"regency": regency, "year": year, "source": pop["regency_source"]},
         {
@@ -261,7 +249,7 @@ def _load_population(meta: dict, files: dict, regency: Regency) -> int:
     totals = {year: total}
     for extra in pop["extra_regency_totals"]:
         totals[extra["year"]] = extra["value"]
-        written += _upsert(
+        written += upsert(
             PopulationFigure,
             {"regency": regency, "year": extra["year"], "source": extra["source"]},
             {
@@ -280,7 +268,7 @@ def _load_population(meta: dict, files: dict, regency: Regency) -> int:
             continue
         fig_year = int(r["as_of"][:4])
         known.append(KnownFigure(r["kode"], fig_year, int(float(r["value"])), r["source"]))
-        written += _upsert(
+        written += upsert(
             PopulationFigure,
             {"district": districts[r["kode"]], "year": fig_year, "source": r["source"]},
             {
@@ -297,7 +285,7 @@ def _load_population(meta: dict, files: dict, regency: Regency) -> int:
         villages_by_kec[v.district.code].append(v.code)
     est = estimate_population(total, year, totals, villages_by_kec, known)
     for kcode, k in est.kecamatan.items():
-        written += _upsert(
+        written += upsert(
             PopulationFigure,
             {"district": districts[kcode], "year": year, "source": ESTIMATE_SOURCE},
             {
@@ -313,7 +301,7 @@ def _load_population(meta: dict, files: dict, regency: Regency) -> int:
     for vcode, value in est.villages.items():
         v = villages[vcode]
         kec = est.kecamatan[vcode.rsplit(".", 1)[0]]
-        written += _upsert(
+        written += upsert(
             PopulationFigure,
             {"village": v, "year": year, "source": ESTIMATE_SOURCE},
             {
@@ -349,7 +337,7 @@ def _load_facts(files: dict, regency_code: str) -> int:
     for r in _read_csv(files["area"]):
         if r["kode"] != regency_code:
             continue
-        written += _upsert(
+        written += upsert(
             RegionFact,
             {"key": f"area-big-2024:{r['kode']}"},
             {
@@ -368,7 +356,7 @@ def _load_facts(files: dict, regency_code: str) -> int:
     for r in _read_csv(files["kecamatan_facts"]):
         if r["metric"] == "penduduk":
             continue  # stored as PopulationFigure
-        written += _upsert(
+        written += upsert(
             RegionFact,
             {"key": f"kecamatan-facts:{r['kode']}:{r['metric']}:{r['as_of']}"},
             {
@@ -397,7 +385,7 @@ def _load_facts(files: dict, regency_code: str) -> int:
             text = ""
         except ValueError:
             value, text = None, r["value"][:200]
-        written += _upsert(
+        written += upsert(
             RegionFact,
             {"key": f"connectivity-facts:{r['fact_id']}"},
             {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shapely.geometry import Point, mapping, shape
 
+from jangkau.core.upsert import save_if_changed
 from jangkau.cores.geo import area_km2, equal_area_crs, round_coords, simplify_for_display
 from jangkau.cores.remoteness import remoteness
 from jangkau.regions.choices import IslandStatusChoices
@@ -24,15 +25,6 @@ COAST_BUFFER_DEG = 0.01
 def _display(geom) -> dict:
     gj = mapping(geom)
     return {"type": gj["type"], "coordinates": round_coords(gj["coordinates"], DISPLAY_PRECISION)}
-
-
-def _save_if_changed(obj, values: dict) -> bool:
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for k in changed:
-        setattr(obj, k, values[k])
-    if changed:
-        obj.save(update_fields=changed)
-    return bool(changed)
 
 
 def recompute_derived(regency_code: str) -> int:
@@ -52,7 +44,7 @@ def recompute_derived(regency_code: str) -> int:
             "centroid_lon": round(c.x, 6),
         }
 
-    changed += _save_if_changed(
+    changed += save_if_changed(
         regency,
         {**base_values(rgeom), "boundary_display": _display(rgeom.simplify(DISPLAY_TOLERANCE_DEG))},
     )
@@ -64,7 +56,7 @@ def recompute_derived(regency_code: str) -> int:
         simplify_for_display(dgeoms, DISPLAY_TOLERANCE_DEG, DISPLAY_PRECISION),
         strict=True,
     ):
-        changed += _save_if_changed(d, {**base_values(g), "boundary_display": _display(disp)})
+        changed += save_if_changed(d, {**base_values(g), "boundary_display": _display(disp)})
 
     villages = list(Village.objects.filter(district__regency=regency).select_related("district"))
     with_boundary = [v for v in villages if v.boundary]
@@ -114,7 +106,7 @@ def recompute_derived(regency_code: str) -> int:
             values["distance_to_seat_km"] = r.distance_to_seat_km
             values["distance_to_kecamatan_km"] = r.distance_to_kecamatan_km
             values["remoteness_class"] = r.remoteness_class
-        changed += _save_if_changed(v, values)
+        changed += save_if_changed(v, values)
     # Islands: link each to the village that contains it.
     for island in Island.objects.all():
         p = Point(island.lon, island.lat)

@@ -16,6 +16,7 @@ from django.db import transaction
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from jangkau.core.upsert import save_if_changed
 from jangkau.regions.io.errors import InputFileError, RowError
 from jangkau.regions.io.reader import RegionRecord, level_of, parent_code
 from jangkau.regions.models import District, Regency, Village
@@ -212,14 +213,6 @@ def validate(
     return records, errors, repaired
 
 
-def _assign(obj, values: dict) -> bool:
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
 
 def import_regions(
     records: list[RegionRecord],
@@ -268,8 +261,7 @@ def import_regions(
             if obj is None:
                 model.objects.create(code=r.code, **lookup, **values)
                 report.created[level] += 1
-            elif _assign(obj, {**lookup, **values}):
-                obj.save()
+            elif save_if_changed(obj, {**lookup, **values}):
                 report.updated[level] += 1
             else:
                 report.unchanged[level] += 1
