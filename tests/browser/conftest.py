@@ -16,8 +16,13 @@ CHROMIUM = os.environ.get("JANGKAU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("JANGKAU_TEST_ARTIFACTS", "test-artifacts"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, closed when they are done.
+
+    Package scope, not session: Playwright's sync API keeps an event loop running in the test
+    thread while it is open, which would break later tests that call ``asyncio.run``.
+    """
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         if os.environ.get("JANGKAU_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM} (CI installs Debian's chromium)")

@@ -21,10 +21,18 @@ RULES: dict[str, frozenset[str]] = {
     "evidence.change": frozenset({R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR}),
     "evidence.recompute": frozenset({R.ADMIN, R.PLANNER}),
     "users.manage": frozenset({R.ADMIN}),
+    "reports.moderate": frozenset({R.ADMIN, R.PLANNER, R.VILLAGE_OPERATOR}),
+    "inventory.change": frozenset({R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR}),
+    "monitoring.agents.view": frozenset({R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR}),
+    "monitoring.rollup": frozenset({R.ADMIN, R.PLANNER}),
+    "imports.run": frozenset({R.ADMIN, R.PLANNER}),
+    "coverage.run": frozenset({R.ADMIN, R.PLANNER}),
+    "coverage.propose": frozenset({R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR}),
+    "coverage.decide": frozenset({R.ADMIN, R.PLANNER}),
 }
 
 #: actions a village operator may take only on their own villages.
-VILLAGE_SCOPED = frozenset({"evidence.add"})
+VILLAGE_SCOPED = frozenset({"evidence.add", "reports.moderate"})
 
 
 def roles_of(user) -> set[str]:

@@ -1,1 +1,6 @@
 """Models of this app (one module per noun)."""
+
+from .moderation import ModerationDecision
+from .reports import CitizenReport
+
+__all__ = ["CitizenReport", "ModerationDecision"]

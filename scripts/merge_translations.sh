@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Merge the Indonesian translations that features bring as docs/translations-todo-*.po-fragment
+# into the catalogue, refresh it from the code, and compile it. Needs GNU gettext.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PO=src/jangkau/locale/id/LC_MESSAGES/django.po
+BIN=${BIN:-.venv/bin}
+export DJANGO_SETTINGS_MODULE=jangkau.settings_test
+(cd src/jangkau && "../../$BIN/django-admin" makemessages -l id --no-obsolete -i "cores/*" -i "agent/*" >/dev/null)
+shopt -s nullglob
+fragments=(docs/translations-todo-*.po-fragment)
+if [ ${#fragments[@]} -gt 0 ]; then
+  tmp=$(mktemp -d)
+  for f in "${fragments[@]}"; do
+    { printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: id\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'; grep -v '^#' "$f" | sed '/^msgid ""$/,/^$/{/^msgid ""$/{N;/\nmsgstr ""$/d}}' ; } > "$tmp/$(basename "$f").po"
+  done
+  msgcat --use-first "$tmp"/*.po "$PO" -o "$PO"
+  rm -rf "$tmp"
+  (cd src/jangkau && "../../$BIN/django-admin" makemessages -l id --no-obsolete -i "cores/*" -i "agent/*" >/dev/null)
+fi
+untranslated=$(msgattrib --untranslated --no-obsolete "$PO" | grep -c '^msgid ' || true)
+msgfmt --check -o "${PO%.po}.mo" "$PO"
+echo "catalogue: $(grep -c '^msgid ' "$PO") messages; untranslated: $((untranslated > 0 ? untranslated - 1 : 0))"
