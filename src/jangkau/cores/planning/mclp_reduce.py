@@ -1,0 +1,262 @@
+"""Optimum-preserving reductions of an MCLP instance, and the heuristics around the solve.
+
+:func:`reduce_instance` shrinks the model before it is built (see
+:func:`jangkau.cores.planning.mclp.solve_mclp` for the list of reductions);
+:func:`greedy_start` gives HiGHS a first incumbent; :func:`drop_redundant` removes chosen sites
+that add no weighted coverage.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Reduced", "drop_redundant", "greedy_start", "reduce_instance"]
+
+
+@dataclass
+class Reduced:
+    """The instance after the optimum-preserving reductions."""
+
+    candidates: np.ndarray  # original index of each kept candidate (model column order)
+    cand_cost: np.ndarray  # cost of each kept candidate (0 in the p form)
+    single_weight: np.ndarray  # weight of the groups covered by that candidate alone
+    group_weight: np.ndarray  # weight of each multi-candidate demand group
+    group_indptr: np.ndarray  # CSR of the groups over kept-candidate positions
+    group_indices: np.ndarray
+    n_groups: int  # merged demand groups before singletons were moved onto candidates
+
+
+def _group_identical_rows(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows with identical index lists; return (group id per row, first row per group)."""
+    seen: dict[bytes, int] = {}
+    group_of = np.empty(rows.shape[0], dtype=np.int64)
+    first: list[int] = []
+    for k, row in enumerate(rows.tolist()):
+        signature = indices[indptr[row] : indptr[row + 1]].tobytes()
+        group = seen.get(signature)
+        if group is None:
+            group = len(first)
+            seen[signature] = group
+            first.append(row)
+        group_of[k] = group
+    return group_of, np.asarray(first, dtype=np.int64)
+
+
+def reduce_instance(
+    weights: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    n_candidates: int,
+    costs: np.ndarray | None,
+    budget: float | None = None,
+) -> Reduced:
+    """Apply the reductions of :func:`~jangkau.cores.planning.mclp.solve_mclp` (Notes 1-4).
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        Demand weights.
+    indptr, indices : numpy.ndarray
+        Cover sets as sorted, duplicate-free CSR arrays (from ``flatten_covers``).
+    n_candidates : int
+    costs : numpy.ndarray or None
+        Candidate costs in the budget form; twins then keep the cheapest.
+    budget : float, optional
+        The budget; candidates costing more are dropped.
+
+    Returns
+    -------
+    Reduced
+        Kept candidates (model column order), their costs and single-cover weights, and the
+        merged multi-candidate demand groups as CSR over kept-candidate positions.
+    """
+    n_demand = weights.shape[0]
+    lengths = np.diff(indptr)
+    row_of = np.repeat(np.arange(n_demand, dtype=np.int64), lengths)
+    # 0. Under a budget, a candidate dearer than the budget can never be chosen.
+    if costs is not None and budget is not None:
+        allowed = costs <= budget
+    else:
+        allowed = np.ones(n_candidates, dtype=bool)
+    # 1. Drop demand points that cannot add to the objective (zero weight, or no candidate
+    #    left that covers them).
+    entry_mask = (weights[row_of] > 0) & allowed[indices]
+    keep_rows = np.flatnonzero(np.bincount(row_of[entry_mask], minlength=n_demand) > 0)
+    # 2. Keep only candidates covering a kept point; merge candidates with identical columns
+    #    (keep the cheapest, ties to the lowest index).
+    used = np.zeros(n_candidates, dtype=bool)
+    used[indices[entry_mask]] = True
+    used_cands = np.flatnonzero(used)
+    if used_cands.size:
+        col_entries = np.flatnonzero(entry_mask)
+        order = np.lexsort((row_of[col_entries], indices[col_entries]))
+        col_sorted = indices[col_entries][order]
+        col_rows = row_of[col_entries][order]
+        col_counts = np.bincount(col_sorted, minlength=n_candidates)
+        col_ptr = np.zeros(n_candidates + 1, dtype=np.int64)
+        np.cumsum(col_counts, out=col_ptr[1:])
+        if costs is not None:
+            rank = np.lexsort((used_cands, costs[used_cands]))
+            ordered = used_cands[rank]
+        else:
+            ordered = used_cands
+        _, first = _group_identical_rows(col_ptr, col_rows, ordered)
+        survivors = np.sort(first)
+    else:
+        survivors = used_cands
+    position = np.full(n_candidates, -1, dtype=np.int64)
+    position[survivors] = np.arange(survivors.shape[0])
+    # Rebuild the kept rows over surviving candidate positions (still sorted, since
+    # ``position`` is increasing in the original index).
+    kept_entries = entry_mask & (position[indices] >= 0)
+    new_indices = position[indices[kept_entries]]
+    new_lengths = np.bincount(row_of[kept_entries], minlength=n_demand)[keep_rows]
+    new_ptr = np.zeros(keep_rows.shape[0] + 1, dtype=np.int64)
+    np.cumsum(new_lengths, out=new_ptr[1:])
+    # 3. Merge demand points with identical cover sets, summing their weights.
+    group_of, first = _group_identical_rows(
+        new_ptr, new_indices, np.arange(keep_rows.shape[0], dtype=np.int64)
+    )
+    group_weight = np.bincount(group_of, weights=weights[keep_rows], minlength=first.shape[0])
+    group_len = new_lengths[first]
+    # 4. A group covered by one candidate only is covered exactly when that candidate is
+    #    chosen: move its weight onto the candidate's objective coefficient.
+    single = group_len == 1
+    single_weight = np.zeros(survivors.shape[0])
+    np.add.at(single_weight, new_indices[new_ptr[first[single]]], group_weight[single])
+    multi = np.flatnonzero(~single)
+    multi_first = first[multi]
+    multi_len = group_len[multi]
+    group_ptr = np.zeros(multi.shape[0] + 1, dtype=np.int64)
+    np.cumsum(multi_len, out=group_ptr[1:])
+    gather = np.repeat(new_ptr[multi_first] - group_ptr[:-1], multi_len) + np.arange(group_ptr[-1])
+    group_indices = new_indices[gather]
+    return Reduced(
+        candidates=survivors,
+        cand_cost=costs[survivors] if costs is not None else np.zeros(survivors.shape[0]),
+        single_weight=single_weight,
+        group_weight=group_weight[multi],
+        group_indptr=group_ptr,
+        group_indices=group_indices,
+        n_groups=int(first.shape[0]),
+    )
+
+
+def drop_redundant(chosen: np.ndarray, reduced: Reduced, costs: np.ndarray | None) -> np.ndarray:
+    """Remove chosen positions whose every positive-weight group is covered by another one.
+
+    Positions are examined from the most expensive (p form: highest index) down, so the result
+    is deterministic and, under a budget, keeps the cheaper of two interchangeable sites.
+    """
+    if chosen.size == 0:
+        return chosen
+    m = reduced.candidates.shape[0]
+    is_chosen = np.zeros(m, dtype=bool)
+    is_chosen[chosen] = True
+    lengths = np.diff(reduced.group_indptr)
+    group_of = np.repeat(np.arange(lengths.shape[0]), lengths)
+    count = np.bincount(
+        group_of, weights=is_chosen[reduced.group_indices], minlength=lengths.shape[0]
+    ).astype(np.int64)
+    # Groups touched by each chosen candidate (column view of the chosen columns only).
+    chosen_entries = np.flatnonzero(is_chosen[reduced.group_indices])
+    by_cand: dict[int, list[int]] = {int(j): [] for j in chosen}
+    for pos in chosen_entries.tolist():
+        by_cand[int(reduced.group_indices[pos])].append(int(group_of[pos]))
+    if costs is not None:
+        order = sorted(chosen.tolist(), key=lambda j: (-reduced.cand_cost[j], -j))
+    else:
+        order = sorted(chosen.tolist(), reverse=True)
+    for j in order:
+        if reduced.single_weight[j] > 0:
+            continue
+        groups = by_cand[j]
+        if all(count[k] >= 2 for k in groups):
+            is_chosen[j] = False
+            for k in groups:
+                count[k] -= 1
+    return np.flatnonzero(is_chosen)
+
+
+def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.ndarray:
+    """Greedy plan in the reduced space, used only as HiGHS's starting incumbent.
+
+    Adds, one at a time, the candidate with the largest marginal covered weight (per unit of
+    cost under a budget; lazily re-evaluated from a heap), while the count or budget allows.
+    Under a budget the best single affordable candidate replaces the greedy plan when it is
+    better, the usual safeguard of the cost-ratio greedy.
+    """
+    m = reduced.candidates.shape[0]
+    lengths = np.diff(reduced.group_indptr)
+    group_of = np.repeat(np.arange(lengths.shape[0]), lengths)
+    order = np.argsort(reduced.group_indices, kind="stable")
+    col_groups = group_of[order]
+    col_ptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(reduced.group_indices, minlength=m), out=col_ptr[1:])
+    weight = reduced.group_weight.copy()
+    cost = reduced.cand_cost
+
+    def gain(j: int) -> float:
+        groups = col_groups[col_ptr[j] : col_ptr[j + 1]]
+        return float(reduced.single_weight[j] + weight[groups].sum())
+
+    def score(j: int, g: float) -> float:
+        if budget is None:
+            return g
+        return g / cost[j] if cost[j] > 0 else math.inf
+
+    heap = [(-score(j, gain(j)), j) for j in range(m)]
+    heapq.heapify(heap)
+    chosen: list[int] = []
+    spent = 0.0
+    limit = p if budget is None else m
+    while heap and len(chosen) < limit:
+        neg, j = heapq.heappop(heap)
+        if budget is not None and spent + cost[j] > budget:
+            continue
+        g = gain(j)
+        current = score(j, g)
+        if heap and current < -heap[0][0] and current < -neg:
+            heapq.heappush(heap, (-current, j))
+            continue
+        if g <= 0:
+            break
+        chosen.append(j)
+        spent += float(cost[j]) if budget is not None else 0.0
+        weight[col_groups[col_ptr[j] : col_ptr[j + 1]]] = 0.0
+    start = np.zeros(m + reduced.group_weight.shape[0])
+    start[chosen] = 1.0
+    if budget is not None:
+        affordable = np.flatnonzero(cost <= budget)
+        if affordable.size:
+            singles = np.array([gain_single for gain_single in single_gains(reduced, affordable)])
+            best = int(affordable[int(np.argmax(singles))])
+            greedy_value = float(reduced.single_weight[chosen].sum()) + float(
+                (reduced.group_weight - weight).sum()
+            )
+            if singles.max() > greedy_value:
+                start[:m] = 0.0
+                start[best] = 1.0
+                chosen = [best]
+    covered = np.zeros(reduced.group_weight.shape[0], dtype=bool)
+    for j in chosen:
+        covered[col_groups[col_ptr[j] : col_ptr[j + 1]]] = True
+    start[m:] = covered
+    return start
+
+
+def single_gains(reduced: Reduced, candidates: np.ndarray) -> np.ndarray:
+    """Weight each candidate covers on its own."""
+    lengths = np.diff(reduced.group_indptr)
+    group_of = np.repeat(np.arange(lengths.shape[0]), lengths)
+    m = reduced.candidates.shape[0]
+    per_cand = reduced.single_weight + np.bincount(
+        reduced.group_indices, weights=reduced.group_weight[group_of], minlength=m
+    )
+    return per_cand[candidates]
