@@ -6,7 +6,13 @@ cd "$(dirname "$0")/.."
 PO=src/jangkau/locale/id/LC_MESSAGES/django.po
 BIN=${BIN:-.venv/bin}
 export DJANGO_SETTINGS_MODULE=jangkau.settings_test
-(cd src/jangkau && "../../$BIN/django-admin" makemessages -l id --no-obsolete -i "cores/*" -i "agent/*" >/dev/null)
+refresh() {
+  (cd src/jangkau && "../../$BIN/django-admin" makemessages -l id --no-obsolete -i "cores/*" -i "agent/*" -i "*/settings_dev.py" >/dev/null)
+  # makemessages guesses translations of new strings from similar ones ("fuzzy"); a wrong
+  # guess is worse than English, so drop every guess.
+  msgattrib --clear-fuzzy --empty --no-obsolete "$PO" -o "$PO"
+}
+refresh
 shopt -s nullglob
 fragments=(docs/translations-todo-*.po-fragment)
 if [ ${#fragments[@]} -gt 0 ]; then
@@ -16,7 +22,7 @@ if [ ${#fragments[@]} -gt 0 ]; then
   done
   msgcat --use-first "$tmp"/*.po "$PO" -o "$PO"
   rm -rf "$tmp"
-  (cd src/jangkau && "../../$BIN/django-admin" makemessages -l id --no-obsolete -i "cores/*" -i "agent/*" >/dev/null)
+  refresh
 fi
 untranslated=$(msgattrib --untranslated --no-obsolete "$PO" | grep -c '^msgid ' || true)
 msgfmt --check -o "${PO%.po}.mo" "$PO"

@@ -17,6 +17,8 @@ COMMANDS = {
     "regions": "regions import FILE | regions export --format geojson|gpkg|csv | load-kutim",
     "createuser": "create a user with a role (admin, planner, network_operator, ...)",
     "recompute-status": "recompute every village's connectivity status now",
+    "import": "import KIND FILE: sites, links, facilities, accesspoints, speedtests, signals, ...",
+    "terrain": "terrain import FILE.tif | terrain load-demo (elevation model for coverage)",
     "coverage": "coverage p2p --input PROFILES.jsonl --output OUT.jsonl (ITM point-to-point)",
     "plan": "plan mclp --input INSTANCE.json --output RESULT.json (maximal covering location)",
     "agent": "run the network probe agent (see docs/agent.md)",

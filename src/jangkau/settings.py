@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jangkau.inventory",
     "jangkau.measurements",
     "jangkau.reports",
+    "jangkau.radio",
     "jangkau.web",
 ]
 

@@ -8,6 +8,7 @@ from jangkau.core.api import api
 from jangkau.evidence.api import router as evidence_router
 from jangkau.inventory.api import router as inventory_router
 from jangkau.measurements.api import router as measurements_router
+from jangkau.radio.api import router as radio_router
 from jangkau.regions import api as regions_api
 from jangkau.reports.api import router as reports_router
 
@@ -16,6 +17,7 @@ api.add_router("/", evidence_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/measurements", measurements_router)
 api.add_router("/reports", reports_router)
+api.add_router("/coverage", radio_router)
 
 urlpatterns = [
     path("api/regions/villages.geojson", regions_api.villages_geojson, name="villages-geojson"),
@@ -28,5 +30,6 @@ urlpatterns = [
     path("", include("jangkau.inventory.urls")),
     path("", include("jangkau.measurements.urls")),
     path("", include("jangkau.reports.urls")),
+    path("", include("jangkau.radio.urls")),
     path("", include("jangkau.web.urls")),
 ]

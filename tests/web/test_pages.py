@@ -32,7 +32,11 @@ def test_the_village_page_shows_every_figure_with_its_quality(kutim, client):
     assert "Tidak ada sinyal" in html or "tidak ada sinyal" in html
 
 
-def test_indonesian_is_the_default_and_english_is_one_switch_away(kutim, client):
+def test_indonesian_is_the_default_and_english_is_one_switch_away(kutim, client, settings):
+    import jangkau.settings as product_settings
+
+    assert product_settings.LANGUAGE_CODE == "id"
+    settings.LANGUAGE_CODE = product_settings.LANGUAGE_CODE  # the suite itself runs in English
     html = client.get("/").content.decode()
     assert 'lang="id"' in html and "Tentang data" in html
     r = client.post("/i18n/setlang/", {"language": "en", "next": "/"})

@@ -145,8 +145,7 @@ class Backoff:
     Architecture Blog, 2015).
     """
 
-    def __init__(self, base_s: float = 2.0, cap_s: float = 300.0,
-                 rng: random.Random | None = None):
+    def __init__(self, base_s: float = 2.0, cap_s: float = 300.0, rng: random.Random | None = None):
         self.base_s = float(base_s)
         self.cap_s = float(cap_s)
         self.failures = 0
@@ -184,8 +183,15 @@ class ServerClient:
         Sent as ``agent_version`` and in the User-Agent.
     """
 
-    def __init__(self, server: str, token: str, *, timeout_s: float = 30.0,
-                 ca_file: str | Path | None = None, agent_version: str = __version__):
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout_s: float = 30.0,
+        ca_file: str | Path | None = None,
+        agent_version: str = __version__,
+    ):
         parts = urlsplit(server)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"server must be an http(s) URL, got {server!r}")
@@ -211,8 +217,7 @@ class ServerClient:
 
     def post_results(self, results: list[dict], backlog: int) -> UploadReply:
         """``POST .../results`` with one batch; raises :class:`ServerError` subclasses."""
-        body = {"agent_version": self.agent_version, "backlog": int(backlog),
-                "results": results}
+        body = {"agent_version": self.agent_version, "backlog": int(backlog), "results": results}
         status, doc = self._request("POST", RESULTS_PATH, body)
         try:
             return UploadReply.from_json(doc)
@@ -231,13 +236,17 @@ class ServerClient:
     # -- internals -----------------------------------------------------------------------
     def _connection(self) -> http.client.HTTPConnection:
         if self.scheme == "https":
-            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout_s,
-                                               context=self._ssl)
+            return http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout_s, context=self._ssl
+            )
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
 
     def _request(self, method: str, path: str, body: dict | None) -> tuple[int, object]:
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
-                   "User-Agent": f"jangkau-agent/{self.agent_version}"}
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+            "User-Agent": f"jangkau-agent/{self.agent_version}",
+        }
         data = None
         if body is not None:
             data = json.dumps(body, separators=(",", ":")).encode("utf-8")
@@ -258,8 +267,11 @@ class ServerClient:
             doc = None
         message = doc.get("error") if isinstance(doc, dict) else None
         if status in (401, 403):
-            raise AuthError(f"{method} {path}: HTTP {status}: token refused"
-                            + (f" ({message})" if message else ""), status)
+            raise AuthError(
+                f"{method} {path}: HTTP {status}: token refused"
+                + (f" ({message})" if message else ""),
+                status,
+            )
         if status == 400:
             raise BatchError(f"{method} {path}: HTTP 400: {message or raw[:200]!r}", status)
         if status != 200:

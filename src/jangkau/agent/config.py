@@ -101,8 +101,14 @@ _ENV = {
 ENV_VARS = tuple(_ENV)
 _FIELDS = {f.name: f for f in fields(AgentConfig)}
 _INTS = {"batch_size", "concurrency", "icmp_count", "max_queue"}
-_FLOATS = {"http_timeout_s", "refresh_s", "flush_interval_s", "backoff_base_s",
-           "backoff_cap_s", "icmp_interval_s"}
+_FLOATS = {
+    "http_timeout_s",
+    "refresh_s",
+    "flush_interval_s",
+    "backoff_base_s",
+    "backoff_cap_s",
+    "icmp_interval_s",
+}
 
 
 def _coerce(name: str, value, source: str):
@@ -128,9 +134,12 @@ def _coerce(name: str, value, source: str):
     return value
 
 
-def load_config(path: str | os.PathLike | None = None,
-                env: Mapping[str, str] | None = None, *,
-                require_credentials: bool = True) -> AgentConfig:
+def load_config(
+    path: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    require_credentials: bool = True,
+) -> AgentConfig:
     """Read the configuration file (if any), apply environment overrides, validate.
 
     Parameters
@@ -166,8 +175,7 @@ def load_config(path: str | os.PathLike | None = None,
             raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
         extra = set(doc) - {"agent"}
         if extra:
-            raise ConfigError(f"{p}: unknown top-level keys {sorted(extra)}; use an [agent] "
-                              "table")
+            raise ConfigError(f"{p}: unknown top-level keys {sorted(extra)}; use an [agent] table")
         table = doc.get("agent", {})
         allowed = set(_FIELDS) | {"token_file"}
         unknown = set(table) - allowed
@@ -192,11 +200,15 @@ def load_config(path: str | os.PathLike | None = None,
         values.setdefault("server", "")
         values.setdefault("token", "")
     elif not values.get("server"):
-        raise ConfigError("no server configured: set JANGKAU_AGENT_SERVER or 'server' in the "
-                          "[agent] table of the config file")
+        raise ConfigError(
+            "no server configured: set JANGKAU_AGENT_SERVER or 'server' in the "
+            "[agent] table of the config file"
+        )
     elif not values.get("token"):
-        raise ConfigError("no token configured: set JANGKAU_AGENT_TOKEN (or "
-                          "JANGKAU_AGENT_TOKEN_FILE) or 'token'/'token_file' in the config file")
+        raise ConfigError(
+            "no token configured: set JANGKAU_AGENT_TOKEN (or "
+            "JANGKAU_AGENT_TOKEN_FILE) or 'token'/'token_file' in the config file"
+        )
     if values["server"]:
         parts = urlsplit(values["server"])
         if parts.scheme not in {"http", "https"} or not parts.netloc:

@@ -136,10 +136,14 @@ class ProbeResult:
     def to_json(self) -> dict:
         """The wire representation (a JSON-serialisable dict)."""
         return {
-            "uuid": self.uuid, "probe_id": self.probe_id, "ts": self.ts, "ok": self.ok,
+            "uuid": self.uuid,
+            "probe_id": self.probe_id,
+            "ts": self.ts,
+            "ok": self.ok,
             "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 3),
             "loss_pct": None if self.loss_pct is None else round(self.loss_pct, 3),
-            "error": self.error, "detail": self.detail,
+            "error": self.error,
+            "detail": self.detail,
         }
 
 
@@ -158,8 +162,9 @@ def _describe(exc: BaseException, timeout_s: float) -> str:
     if isinstance(exc, ConnectionResetError):
         return "connection reset"
     if isinstance(exc, OSError):
-        return f"{exc.strerror or type(exc).__name__}" + (f" (errno {exc.errno})"
-                                                          if exc.errno else "")
+        return f"{exc.strerror or type(exc).__name__}" + (
+            f" (errno {exc.errno})" if exc.errno else ""
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -201,9 +206,14 @@ async def probe_dns(spec: ProbeSpec) -> ProbeResult:
         return ProbeResult(spec.id, ts, False, error=_describe(exc, spec.timeout_s))
     latency = _ms(t0)
     addresses = sorted({info[4][0] for info in infos})
-    return ProbeResult(spec.id, ts, bool(addresses), latency_ms=latency,
-                       error=None if addresses else "no address",
-                       detail={"addresses": addresses})
+    return ProbeResult(
+        spec.id,
+        ts,
+        bool(addresses),
+        latency_ms=latency,
+        error=None if addresses else "no address",
+        detail={"addresses": addresses},
+    )
 
 
 def _cert_expiry_days(writer: asyncio.StreamWriter) -> float | None:
@@ -236,14 +246,17 @@ async def probe_http(spec: ProbeSpec, ssl_context: ssl.SSLContext | None = None)
     try:
         async with asyncio.timeout(spec.timeout_s):
             reader, writer = await asyncio.open_connection(
-                host, port, ssl=ctx, server_hostname=host if https else None)
+                host, port, ssl=ctx, server_hostname=host if https else None
+            )
             detail["connect_ms"] = round(_ms(t0), 3)
             if https:
                 detail["cert_expiry_days"] = _cert_expiry_days(writer)
                 ssl_obj = writer.get_extra_info("ssl_object")
                 detail["tls_version"] = ssl_obj.version() if ssl_obj else None
-            request = (f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\n"
-                       f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\n"
+                f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+            )
             writer.write(request.encode("latin-1"))
             await writer.drain()
             status_line = await reader.readline()
@@ -264,13 +277,18 @@ async def probe_http(spec: ProbeSpec, ssl_context: ssl.SSLContext | None = None)
     except Exception as exc:  # reported, never raised
         if writer is not None:
             await _close(writer)
-        return ProbeResult(spec.id, ts, False, error=_describe(exc, spec.timeout_s),
-                           detail=detail)
+        return ProbeResult(spec.id, ts, False, error=_describe(exc, spec.timeout_s), detail=detail)
     await _close(writer)
     detail["status"] = status
     ok = status == spec.expect_status if spec.expect_status else 200 <= status < 400
-    error = None if ok else (f"HTTP status {status}" + (f", expected {spec.expect_status}"
-                                                         if spec.expect_status else ""))
+    error = (
+        None
+        if ok
+        else (
+            f"HTTP status {status}"
+            + (f", expected {spec.expect_status}" if spec.expect_status else "")
+        )
+    )
     return ProbeResult(spec.id, ts, ok, latency_ms=latency, error=error, detail=detail)
 
 
@@ -287,9 +305,11 @@ def icmp_permission_hint() -> str:
     """Explain how to allow unprivileged ICMP on this host."""
     rng = ping_group_range()
     now = f" (now {rng[0]} {rng[1]})" if rng else ""
-    return ("unprivileged ICMP sockets are not permitted by the kernel: allow the agent's group "
-            f"in net.ipv4.ping_group_range{now}, e.g. "
-            "sysctl -w net.ipv4.ping_group_range='0 2147483647'")
+    return (
+        "unprivileged ICMP sockets are not permitted by the kernel: allow the agent's group "
+        f"in net.ipv4.ping_group_range{now}, e.g. "
+        "sysctl -w net.ipv4.ping_group_range='0 2147483647'"
+    )
 
 
 async def probe_icmp(spec: ProbeSpec, count: int = 3, interval_s: float = 0.2) -> ProbeResult:
@@ -298,16 +318,27 @@ async def probe_icmp(spec: ProbeSpec, count: int = 3, interval_s: float = 0.2) -
     try:
         import icmplib
     except ImportError:
-        return ProbeResult(spec.id, ts, False, error="icmplib is not installed",
-                           detail={"reason": "icmp_unavailable"})
+        return ProbeResult(
+            spec.id,
+            ts,
+            False,
+            error="icmplib is not installed",
+            detail={"reason": "icmp_unavailable"},
+        )
     budget = spec.timeout_s + count * (interval_s + spec.timeout_s) + 1.0
     try:
         async with asyncio.timeout(budget):
-            host = await icmplib.async_ping(spec.target, count=count, interval=interval_s,
-                                            timeout=spec.timeout_s, privileged=False)
+            host = await icmplib.async_ping(
+                spec.target,
+                count=count,
+                interval=interval_s,
+                timeout=spec.timeout_s,
+                privileged=False,
+            )
     except icmplib.SocketPermissionError:
-        return ProbeResult(spec.id, ts, False, error=icmp_permission_hint(),
-                           detail={"reason": "icmp_permission"})
+        return ProbeResult(
+            spec.id, ts, False, error=icmp_permission_hint(), detail={"reason": "icmp_permission"}
+        )
     except icmplib.NameLookupError as exc:
         return ProbeResult(spec.id, ts, False, error=f"name resolution failed: {exc}")
     except Exception as exc:  # reported, never raised
@@ -316,16 +347,22 @@ async def probe_icmp(spec: ProbeSpec, count: int = 3, interval_s: float = 0.2) -
     loss = 100.0 * (sent - received) / sent if sent else 100.0
     detail = {"address": host.address, "sent": sent, "received": received}
     if received:
-        detail.update(min_ms=round(host.min_rtt, 3), max_ms=round(host.max_rtt, 3),
-                      jitter_ms=round(host.jitter, 3))
-        return ProbeResult(spec.id, ts, True, latency_ms=host.avg_rtt, loss_pct=loss,
-                           detail=detail)
-    return ProbeResult(spec.id, ts, False, loss_pct=loss, error="no echo reply",
-                       detail=detail)
+        detail.update(
+            min_ms=round(host.min_rtt, 3),
+            max_ms=round(host.max_rtt, 3),
+            jitter_ms=round(host.jitter, 3),
+        )
+        return ProbeResult(spec.id, ts, True, latency_ms=host.avg_rtt, loss_pct=loss, detail=detail)
+    return ProbeResult(spec.id, ts, False, loss_pct=loss, error="no echo reply", detail=detail)
 
 
-async def run_probe(spec: ProbeSpec, *, icmp_count: int = 3, icmp_interval_s: float = 0.2,
-                    ssl_context: ssl.SSLContext | None = None) -> ProbeResult:
+async def run_probe(
+    spec: ProbeSpec,
+    *,
+    icmp_count: int = 3,
+    icmp_interval_s: float = 0.2,
+    ssl_context: ssl.SSLContext | None = None,
+) -> ProbeResult:
     """Run one probe of any kind; never raises (internal errors become failed results)."""
     try:
         if spec.kind == "tcp":
@@ -340,9 +377,21 @@ async def run_probe(spec: ProbeSpec, *, icmp_count: int = 3, icmp_interval_s: fl
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # reported, never raised
-        return ProbeResult(spec.id, utc_now_iso(), False,
-                           error=f"agent error: {type(exc).__name__}: {exc}")
+        return ProbeResult(
+            spec.id, utc_now_iso(), False, error=f"agent error: {type(exc).__name__}: {exc}"
+        )
 
 
-__all__ = ["KINDS", "ProbeResult", "ProbeSpec", "icmp_permission_hint", "ping_group_range",
-           "probe_dns", "probe_http", "probe_icmp", "probe_tcp", "run_probe", "utc_now_iso"]
+__all__ = [
+    "KINDS",
+    "ProbeResult",
+    "ProbeSpec",
+    "icmp_permission_hint",
+    "ping_group_range",
+    "probe_dns",
+    "probe_http",
+    "probe_icmp",
+    "probe_tcp",
+    "run_probe",
+    "utc_now_iso",
+]

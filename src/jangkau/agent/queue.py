@@ -95,25 +95,34 @@ class ResultQueue:
 
         A uuid already queued is ignored. Returns the number of rows inserted.
         """
-        rows = [(r["uuid"], int(r["probe_id"]), r["ts"], json.dumps(r, separators=(",", ":")))
-                for r in results]
+        rows = [
+            (r["uuid"], int(r["probe_id"]), r["ts"], json.dumps(r, separators=(",", ":")))
+            for r in results
+        ]
         if not rows:
             return 0
         with self._tx() as db:
             before = db.total_changes
-            db.executemany("INSERT OR IGNORE INTO results (uuid, probe_id, ts, body) "
-                           "VALUES (?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT OR IGNORE INTO results (uuid, probe_id, ts, body) VALUES (?, ?, ?, ?)", rows
+            )
             inserted = db.total_changes - before
             excess = self._count(db) - self.max_queue
             if excess > 0:
-                db.execute("DELETE FROM results WHERE seq IN "
-                           "(SELECT seq FROM results ORDER BY seq LIMIT ?)", (excess,))
-                log.warning("queue over %d results: dropped the %d oldest", self.max_queue,
-                            excess)
+                db.execute(
+                    "DELETE FROM results WHERE seq IN "
+                    "(SELECT seq FROM results ORDER BY seq LIMIT ?)",
+                    (excess,),
+                )
+                log.warning("queue over %d results: dropped the %d oldest", self.max_queue, excess)
         return inserted
 
-    def ack(self, accepted: Iterable[str] = (), duplicates: Iterable[str] = (),
-            rejected: Iterable[tuple[str, str]] = ()) -> tuple[int, int]:
+    def ack(
+        self,
+        accepted: Iterable[str] = (),
+        duplicates: Iterable[str] = (),
+        rejected: Iterable[tuple[str, str]] = (),
+    ) -> tuple[int, int]:
         """Apply a server reply in one transaction.
 
         Accepted and duplicate uuids are deleted; rejected ones move to ``dead_letter`` with
@@ -135,8 +144,11 @@ class ResultQueue:
                 row = db.execute("SELECT body FROM results WHERE uuid = ?", (uuid,)).fetchone()
                 if row is None:
                     continue
-                db.execute("INSERT OR REPLACE INTO dead_letter (uuid, body, error, dead_at) "
-                           "VALUES (?, ?, ?, ?)", (uuid, row[0], str(error), now))
+                db.execute(
+                    "INSERT OR REPLACE INTO dead_letter (uuid, body, error, dead_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (uuid, row[0], str(error), now),
+                )
                 db.execute("DELETE FROM results WHERE uuid = ?", (uuid,))
                 n_dead += 1
         return n_done, n_dead
@@ -159,10 +171,12 @@ class ResultQueue:
 
     def dead_letters(self) -> list[dict]:
         """Rejected results: ``{"uuid", "error", "dead_at", "result"}`` dicts."""
-        cur = self._db.execute("SELECT uuid, error, dead_at, body FROM dead_letter "
-                               "ORDER BY dead_at, uuid")
-        return [{"uuid": u, "error": e, "dead_at": d, "result": json.loads(b)}
-                for u, e, d, b in cur]
+        cur = self._db.execute(
+            "SELECT uuid, error, dead_at, body FROM dead_letter ORDER BY dead_at, uuid"
+        )
+        return [
+            {"uuid": u, "error": e, "dead_at": d, "result": json.loads(b)} for u, e, d, b in cur
+        ]
 
     # -- small state ---------------------------------------------------------------------
     def get_state(self, key: str) -> str | None:

@@ -96,13 +96,20 @@ class Agent:
         Trust store for https probes (default: system CAs).
     """
 
-    def __init__(self, config: AgentConfig, *, client: ServerClient | None = None,
-                 queue: ResultQueue | None = None, sleep=None, backoff: Backoff | None = None,
-                 ssl_context=None):
+    def __init__(
+        self,
+        config: AgentConfig,
+        *,
+        client: ServerClient | None = None,
+        queue: ResultQueue | None = None,
+        sleep=None,
+        backoff: Backoff | None = None,
+        ssl_context=None,
+    ):
         self.config = config
-        self.client = client or ServerClient(config.server, config.token,
-                                             timeout_s=config.http_timeout_s,
-                                             ca_file=config.ca_file)
+        self.client = client or ServerClient(
+            config.server, config.token, timeout_s=config.http_timeout_s, ca_file=config.ca_file
+        )
         self.queue = queue if queue is not None else ResultQueue(config.queue, config.max_queue)
         self.backoff = backoff or Backoff(config.backoff_base_s, config.backoff_cap_s)
         self.probes: list[ProbeSpec] = []
@@ -160,9 +167,12 @@ class Agent:
     # -- probing ---------------------------------------------------------------------------
     async def _run_one(self, spec: ProbeSpec) -> dict:
         async with self._semaphore:
-            result = await run_probe(spec, icmp_count=self.config.icmp_count,
-                                     icmp_interval_s=self.config.icmp_interval_s,
-                                     ssl_context=self._ssl_context)
+            result = await run_probe(
+                spec,
+                icmp_count=self.config.icmp_count,
+                icmp_interval_s=self.config.icmp_interval_s,
+                ssl_context=self._ssl_context,
+            )
         return result.to_json()
 
     async def run_round(self, probes: list[ProbeSpec] | None = None) -> int:
@@ -180,8 +190,9 @@ class Agent:
         self._committed.set()
         self.last_round_failed = failed = sum(not r["ok"] for r in results)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("round: %d probes, %d failed, %d queued", len(results), failed,
-                      len(self.queue))
+            log.debug(
+                "round: %d probes, %d failed, %d queued", len(results), failed, len(self.queue)
+            )
         return n
 
     # -- uploading -------------------------------------------------------------------------
@@ -192,8 +203,9 @@ class Agent:
         except BatchError as exc:
             if len(batch) == 1:
                 uuid = batch[0]["uuid"]
-                log.error("server refused result %s as malformed (%s): moved to dead letter",
-                          uuid, exc)
+                log.error(
+                    "server refused result %s as malformed (%s): moved to dead letter", uuid, exc
+                )
                 _, dead = self.queue.ack(rejected=[(uuid, str(exc))])
                 return 0, dead
             mid = len(batch) // 2
@@ -209,8 +221,10 @@ class Agent:
         delivered, dead = self.queue.ack(accepted, duplicates, rejected)
         missing = len(sent) - len({*accepted, *duplicates, *(u for u, _ in rejected)})
         if missing:
-            raise TransientError(f"server acknowledged only {len(sent) - missing} of "
-                                 f"{len(sent)} results; the rest stay queued")
+            raise TransientError(
+                f"server acknowledged only {len(sent) - missing} of "
+                f"{len(sent)} results; the rest stay queued"
+            )
         return delivered, dead
 
     async def flush(self) -> FlushOutcome:
@@ -226,11 +240,13 @@ class Agent:
             except ServerError as exc:
                 remaining = len(self.queue)
                 if isinstance(exc, AuthError):
-                    log.error("upload refused: %s; %d results kept in the queue (check the "
-                              "agent token)", exc, remaining)
+                    log.error(
+                        "upload refused: %s; %d results kept in the queue (check the agent token)",
+                        exc,
+                        remaining,
+                    )
                 else:
-                    log.warning("upload failed: %s; %d results kept in the queue", exc,
-                                remaining)
+                    log.warning("upload failed: %s; %d results kept in the queue", exc, remaining)
                 return FlushOutcome(delivered, dead, remaining, exc)
             delivered += d
             dead += x
@@ -289,8 +305,9 @@ class Agent:
                 wake = min(next_due.values(), default=now + 1.0)
                 self._probes_changed.clear()
                 try:
-                    await asyncio.wait_for(self._probes_changed.wait(),
-                                           max(0.0, min(wake - loop.time(), 1.0)))
+                    await asyncio.wait_for(
+                        self._probes_changed.wait(), max(0.0, min(wake - loop.time(), 1.0))
+                    )
                 except TimeoutError:
                     pass
         finally:
@@ -310,9 +327,11 @@ class Agent:
         """Run until ``stop`` is set; results still queued stay in the database."""
         self._bind()
         await self.refresh_probes()
-        tasks = [asyncio.create_task(self.schedule_loop(stop), name="schedule"),
-                 asyncio.create_task(self.upload_loop(stop), name="upload"),
-                 asyncio.create_task(self.refresh_loop(stop), name="refresh")]
+        tasks = [
+            asyncio.create_task(self.schedule_loop(stop), name="schedule"),
+            asyncio.create_task(self.upload_loop(stop), name="upload"),
+            asyncio.create_task(self.refresh_loop(stop), name="refresh"),
+        ]
         await stop.wait()
         self._probes_changed.set()
         await tasks[0]  # finishes the running rounds
@@ -327,8 +346,13 @@ class Agent:
             log.error("no probe list (server unreachable and nothing cached)")
         await self.run_round()
         outcome = await self.flush()
-        log.info("once: %d results produced, %d delivered, %d dead-lettered, %d queued",
-                 self.produced, outcome.delivered, outcome.dead, outcome.remaining)
+        log.info(
+            "once: %d results produced, %d delivered, %d dead-lettered, %d queued",
+            self.produced,
+            outcome.delivered,
+            outcome.dead,
+            outcome.remaining,
+        )
         if isinstance(outcome.error, AuthError) or isinstance(fetch_error, AuthError):
             return EXIT_AUTH
         if not outcome.ok or (not self.probes and fetch_error is not None):
@@ -343,15 +367,28 @@ class Agent:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="jangkau agent",
-        description="Jangkau probe agent: probe targets, queue results in SQLite, upload them.")
-    p.add_argument("--config", metavar="FILE",
-                   help="TOML config file (default $JANGKAU_AGENT_CONFIG); env vars override it")
-    p.add_argument("--once", action="store_true",
-                   help="run every probe once, upload, and exit (for cron and tests)")
-    p.add_argument("--status", action="store_true",
-                   help="print the queue backlog and dead-letter count, and exit")
-    p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                   help="override the configured log level")
+        description="Jangkau probe agent: probe targets, queue results in SQLite, upload them.",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML config file (default $JANGKAU_AGENT_CONFIG); env vars override it",
+    )
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="run every probe once, upload, and exit (for cron and tests)",
+    )
+    p.add_argument(
+        "--status",
+        action="store_true",
+        help="print the queue backlog and dead-letter count, and exit",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="override the configured log level",
+    )
     p.add_argument("--version", action="version", version=f"jangkau-agent {__version__}")
     return p
 
@@ -375,8 +412,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"jangkau agent: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    logging.basicConfig(level=args.log_level or config.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level or config.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     logging.Formatter.converter = time.gmtime
     if args.status:
         with ResultQueue(config.queue, config.max_queue) as q:

@@ -29,6 +29,11 @@ RULES: dict[str, frozenset[str]] = {
     "coverage.run": frozenset({R.ADMIN, R.PLANNER}),
     "coverage.propose": frozenset({R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR}),
     "coverage.decide": frozenset({R.ADMIN, R.PLANNER}),
+    "planning.view": frozenset(
+        {R.ADMIN, R.PLANNER, R.NETWORK_OPERATOR, R.OPD_OPERATOR, R.VILLAGE_OPERATOR, R.VIEWER}
+    ),
+    "planning.run": frozenset({R.ADMIN, R.PLANNER}),
+    "planning.costs.edit": frozenset({R.ADMIN, R.PLANNER}),
 }
 
 #: actions a village operator may take only on their own villages.

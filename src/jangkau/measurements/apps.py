@@ -6,3 +6,7 @@ class MeasurementsConfig(AppConfig):
     name = "jangkau.measurements"
     label = "measurements"
     verbose_name = _("Measurements and surveys")
+
+    def ready(self) -> None:
+        # Register the importers (speedtests, signals, surveys, ookla, mlab).
+        from jangkau.measurements import importers  # noqa: F401

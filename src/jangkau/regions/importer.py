@@ -213,7 +213,6 @@ def validate(
     return records, errors, repaired
 
 
-
 def import_regions(
     records: list[RegionRecord],
     *,

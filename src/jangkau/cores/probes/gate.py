@@ -190,16 +190,24 @@ class GateTransition:
 
 def metrics_from_stats(key: Hashable, s: ProbeStats) -> TargetMetrics:
     """Gate input from a raw-series summary (:func:`~jangkau.cores.probes.stats.summarize`)."""
-    return TargetMetrics(key, s.n_results, s.coverage_pct, s.availability_pct, s.loss_pct,
-                         s.latency_p95_ms)
+    return TargetMetrics(
+        key, s.n_results, s.coverage_pct, s.availability_pct, s.loss_pct, s.latency_p95_ms
+    )
 
 
 def metrics_from_window(ws: WindowStats) -> list[TargetMetrics]:
     """Gate inputs from a rollup window query (:func:`~jangkau.cores.probes.sla.window_stats`)."""
-    return [TargetMetrics(int(ws.target[i]), int(ws.count[i]), float(ws.coverage_pct[i]),
-                          float(ws.availability_pct[i]), float(ws.loss_pct[i]),
-                          float(ws.latency_p95_ms[i]))
-            for i in range(ws.target.size)]
+    return [
+        TargetMetrics(
+            int(ws.target[i]),
+            int(ws.count[i]),
+            float(ws.coverage_pct[i]),
+            float(ws.availability_pct[i]),
+            float(ws.loss_pct[i]),
+            float(ws.latency_p95_ms[i]),
+        )
+        for i in range(ws.target.size)
+    ]
 
 
 def evaluate_target(m: TargetMetrics, th: GateThresholds = GateThresholds()) -> GateDecision:
@@ -218,32 +226,77 @@ def evaluate_target(m: TargetMetrics, th: GateThresholds = GateThresholds()) -> 
     key = m.key
     if m.n_results > 0:
         if not m.availability_pct >= th.min_availability_pct - EPS:
-            failed.append(GateReason(
-                "availability", key, m.availability_pct, th.min_availability_pct,
-                f"availability {m.availability_pct:.3f} % < {th.min_availability_pct} %"))
+            failed.append(
+                GateReason(
+                    "availability",
+                    key,
+                    m.availability_pct,
+                    th.min_availability_pct,
+                    f"availability {m.availability_pct:.3f} % < {th.min_availability_pct} %",
+                )
+            )
         if not m.loss_pct <= th.max_loss_pct + EPS:
-            failed.append(GateReason(
-                "loss", key, m.loss_pct, th.max_loss_pct,
-                f"loss {m.loss_pct:.3f} % > {th.max_loss_pct} %"))
+            failed.append(
+                GateReason(
+                    "loss",
+                    key,
+                    m.loss_pct,
+                    th.max_loss_pct,
+                    f"loss {m.loss_pct:.3f} % > {th.max_loss_pct} %",
+                )
+            )
         if math.isnan(m.p95_ms):
-            failed.append(GateReason("no_latency", key, math.nan, th.max_p95_ms,
-                                     "no successful result with a latency"))
+            failed.append(
+                GateReason(
+                    "no_latency",
+                    key,
+                    math.nan,
+                    th.max_p95_ms,
+                    "no successful result with a latency",
+                )
+            )
         elif not m.p95_ms <= th.max_p95_ms + EPS:
-            failed.append(GateReason(
-                "latency_p95", key, m.p95_ms, th.max_p95_ms,
-                f"p95 latency {m.p95_ms:.1f} ms > {th.max_p95_ms} ms"))
+            failed.append(
+                GateReason(
+                    "latency_p95",
+                    key,
+                    m.p95_ms,
+                    th.max_p95_ms,
+                    f"p95 latency {m.p95_ms:.1f} ms > {th.max_p95_ms} ms",
+                )
+            )
     if m.n_results < th.min_results:
-        thin.append(GateReason("results", key, float(m.n_results), float(th.min_results),
-                               f"{m.n_results} results < {th.min_results} required"))
+        thin.append(
+            GateReason(
+                "results",
+                key,
+                float(m.n_results),
+                float(th.min_results),
+                f"{m.n_results} results < {th.min_results} required",
+            )
+        )
     if not m.coverage_pct >= th.min_coverage_pct - EPS:
-        thin.append(GateReason(
-            "coverage", key, m.coverage_pct, th.min_coverage_pct,
-            f"data covers {m.coverage_pct:.1f} % of the window < {th.min_coverage_pct} %"))
+        thin.append(
+            GateReason(
+                "coverage",
+                key,
+                m.coverage_pct,
+                th.min_coverage_pct,
+                f"data covers {m.coverage_pct:.1f} % of the window < {th.min_coverage_pct} %",
+            )
+        )
     status = NOT_READY if failed else (INSUFFICIENT if thin else READY)
     return GateDecision(
-        level="target", key=key, status=status, availability_pct=m.availability_pct,
-        loss_pct=m.loss_pct, p95_ms=m.p95_ms, coverage_pct=m.coverage_pct,
-        n_results=m.n_results, n_members=1, n_ready=int(status == READY),
+        level="target",
+        key=key,
+        status=status,
+        availability_pct=m.availability_pct,
+        loss_pct=m.loss_pct,
+        p95_ms=m.p95_ms,
+        coverage_pct=m.coverage_pct,
+        n_results=m.n_results,
+        n_members=1,
+        n_ready=int(status == READY),
         reasons=tuple(failed + thin),
     )
 
@@ -259,28 +312,41 @@ def _combine(level: str, key: Hashable, members: Sequence[GateDecision]) -> Gate
     members = tuple(members)
     if not members:
         return GateDecision(
-            level=level, key=key, status=INSUFFICIENT, availability_pct=math.nan,
-            loss_pct=math.nan, p95_ms=math.nan, coverage_pct=math.nan, n_results=0,
-            n_members=0, n_ready=0,
-            reasons=(GateReason("no_members", key, 0.0, 1.0,
-                                f"{level} has nothing monitored"),))
+            level=level,
+            key=key,
+            status=INSUFFICIENT,
+            availability_pct=math.nan,
+            loss_pct=math.nan,
+            p95_ms=math.nan,
+            coverage_pct=math.nan,
+            n_results=0,
+            n_members=0,
+            n_ready=0,
+            reasons=(GateReason("no_members", key, 0.0, 1.0, f"{level} has nothing monitored"),),
+        )
     statuses = {d.status for d in members}
-    status = (NOT_READY if NOT_READY in statuses
-              else INSUFFICIENT if INSUFFICIENT in statuses else READY)
+    status = (
+        NOT_READY if NOT_READY in statuses else INSUFFICIENT if INSUFFICIENT in statuses else READY
+    )
     return GateDecision(
-        level=level, key=key, status=status,
+        level=level,
+        key=key,
+        status=status,
         availability_pct=_worst([d.availability_pct for d in members], np.min),
         loss_pct=_worst([d.loss_pct for d in members], np.max),
         p95_ms=_worst([d.p95_ms for d in members], np.max),
         coverage_pct=_worst([d.coverage_pct for d in members], np.min),
-        n_results=sum(d.n_results for d in members), n_members=len(members),
+        n_results=sum(d.n_results for d in members),
+        n_members=len(members),
         n_ready=sum(d.ready for d in members),
-        reasons=tuple(r for d in members for r in d.reasons), members=members,
+        reasons=tuple(r for d in members for r in d.reasons),
+        members=members,
     )
 
 
-def evaluate_village(key: Hashable, targets: Sequence[TargetMetrics],
-                     th: GateThresholds = GateThresholds()) -> GateDecision:
+def evaluate_village(
+    key: Hashable, targets: Sequence[TargetMetrics], th: GateThresholds = GateThresholds()
+) -> GateDecision:
     """Village gate: ready when every one of its targets is ready.
 
     No targets -> ``"insufficient_data"`` with reason ``"no_members"``.
@@ -293,8 +359,9 @@ def evaluate_kecamatan(key: Hashable, villages: Sequence[GateDecision]) -> GateD
     return _combine("kecamatan", key, villages)
 
 
-def rolling_metrics(r: Rollup, eval_times, *, window_s: float, interval_s: float,
-                    targets=None) -> list[list[TargetMetrics]]:
+def rolling_metrics(
+    r: Rollup, eval_times, *, window_s: float, interval_s: float, targets=None
+) -> list[list[TargetMetrics]]:
     """Gate inputs at each evaluation time over the trailing window ``[t - window_s, t)``.
 
     Parameters
@@ -315,13 +382,17 @@ def rolling_metrics(r: Rollup, eval_times, *, window_s: float, interval_s: float
     """
     if targets is None:
         targets = np.unique(r.target)
-    return [metrics_from_window(window_stats(r, float(t) - window_s, float(t),
-                                             interval_s=interval_s, targets=targets))
-            for t in np.asarray(eval_times, dtype=np.float64)]
+    return [
+        metrics_from_window(
+            window_stats(r, float(t) - window_s, float(t), interval_s=interval_s, targets=targets)
+        )
+        for t in np.asarray(eval_times, dtype=np.float64)
+    ]
 
 
-def gate_transitions(times, decisions: Sequence[GateDecision],
-                     include_initial: bool = False) -> list[GateTransition]:
+def gate_transitions(
+    times, decisions: Sequence[GateDecision], include_initial: bool = False
+) -> list[GateTransition]:
     """Status changes in a time-ordered history of decisions about one subject.
 
     Parameters

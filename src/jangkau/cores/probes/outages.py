@@ -70,8 +70,14 @@ def _runs(ok: np.ndarray):
     return starts, lengths, ok[starts]
 
 
-def detect_outages(series: ProbeSeries, *, n_fail: int = 3, m_success: int = 2,
-                   merge_gap_s: float = 0.0, as_of: float | None = None) -> list[Outage]:
+def detect_outages(
+    series: ProbeSeries,
+    *,
+    n_fail: int = 3,
+    m_success: int = 2,
+    merge_gap_s: float = 0.0,
+    as_of: float | None = None,
+) -> list[Outage]:
     """Detect outages in a cleaned probe series.
 
     The state machine runs over runs of equal results (run-length encoding), so its cost is
@@ -171,8 +177,9 @@ class Reliability:
     availability_pct: float
 
 
-def reliability(outages: list[Outage], start: float, end: float, *,
-                excluded_s: float = 0.0) -> Reliability:
+def reliability(
+    outages: list[Outage], start: float, end: float, *, excluded_s: float = 0.0
+) -> Reliability:
     """MTBF, MTTR and time-based availability over ``[start, end)``.
 
     With :math:`T` the observed time (window minus ``excluded_s``), :math:`D` the outage time
@@ -218,8 +225,13 @@ def reliability(outages: list[Outage], start: float, end: float, *,
     down = min(down, observed)
     up = observed - down
     return Reliability(
-        start=float(start), end=float(end), observed_s=observed, downtime_s=down, uptime_s=up,
-        n_outages=n_start, n_restored=len(restored),
+        start=float(start),
+        end=float(end),
+        observed_s=observed,
+        downtime_s=down,
+        uptime_s=up,
+        n_outages=n_start,
+        n_restored=len(restored),
         mtbf_s=up / n_start if n_start else math.inf,
         mttr_s=float(np.mean(restored)) if restored else math.nan,
         availability_pct=100.0 * up / observed if observed else math.nan,

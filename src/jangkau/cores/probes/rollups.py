@@ -56,7 +56,7 @@ class HistogramSpec:
     @property
     def top_ms(self) -> float:
         """Lower edge of the overflow bucket, ``lo r^K`` (>= ``hi_ms``)."""
-        return self.lo_ms * self.ratio ** self.n_regular
+        return self.lo_ms * self.ratio**self.n_regular
 
     def bin_index(self, latency_ms) -> np.ndarray:
         """Bucket index of each latency (NaN must be filtered out before)."""
@@ -207,8 +207,18 @@ def _segment_minmax(values: np.ndarray, starts: np.ndarray, fn) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
-def rollup(ts, ok, latency_ms=None, *, width_s: int, target=0, offset_s: int = 0,
-           sent=None, lost=None, spec: HistogramSpec | None = None) -> Rollup:
+def rollup(
+    ts,
+    ok,
+    latency_ms=None,
+    *,
+    width_s: int,
+    target=0,
+    offset_s: int = 0,
+    sent=None,
+    lost=None,
+    spec: HistogramSpec | None = None,
+) -> Rollup:
     """Aggregate raw results (one or many targets) into fixed-width buckets.
 
     The input should be deduplicated (:func:`prepare_series`) but need not be sorted.
@@ -236,13 +246,16 @@ def rollup(ts, ok, latency_ms=None, *, width_s: int, target=0, offset_s: int = 0
     t = to_epoch_seconds(ts).ravel()
     n = t.size
     okv = np.asarray(ok, dtype=bool).ravel()
-    lat = (np.full(n, np.nan) if latency_ms is None
-           else np.asarray(latency_ms, dtype=np.float64).ravel())
+    lat = (
+        np.full(n, np.nan)
+        if latency_ms is None
+        else np.asarray(latency_ms, dtype=np.float64).ravel()
+    )
     lat = np.where(okv, lat, np.nan)
     tgt = np.broadcast_to(np.asarray(target, dtype=np.int64), (n,))
     snt = np.zeros(n, np.int64) if sent is None else np.asarray(sent, dtype=np.int64).ravel()
     lst = np.zeros(n, np.int64) if lost is None else np.asarray(lost, dtype=np.int64).ravel()
-    bucket = (np.floor((t + offset_s) / width_s).astype(np.int64) * width_s - offset_s)
+    bucket = np.floor((t + offset_s) / width_s).astype(np.int64) * width_s - offset_s
     order, starts, g_target, g_bucket = _group(tgt, bucket)
     n_groups = starts.size
     group_of = np.repeat(np.arange(n_groups), np.diff(np.append(starts, n)))
@@ -258,15 +271,20 @@ def rollup(ts, ok, latency_ms=None, *, width_s: int, target=0, offset_s: int = 0
         hist = np.bincount(flat, minlength=n_groups * spec.n_bins).astype(np.int32)
         hist = hist.reshape(n_groups, spec.n_bins)
     return Rollup(
-        width_s=int(width_s), offset_s=int(offset_s), spec=spec,
-        target=g_target, bucket_start=g_bucket,
+        width_s=int(width_s),
+        offset_s=int(offset_s),
+        spec=spec,
+        target=g_target,
+        bucket_start=g_bucket,
         count=np.diff(np.append(starts, n)).astype(np.int64),
         successes=seg_sum(ok_o.astype(np.int64)),
         latency_count=seg_sum(fin.astype(np.int64)),
         latency_sum=seg_sum(np.where(fin, lat_o, 0.0)),
         latency_min=_segment_minmax(lat_o, starts, np.minimum),
         latency_max=_segment_minmax(lat_o, starts, np.maximum),
-        packets_sent=seg_sum(snt[order]), packets_lost=seg_sum(lst[order]), hist=hist,
+        packets_sent=seg_sum(snt[order]),
+        packets_lost=seg_sum(lst[order]),
+        hist=hist,
     )
 
 
@@ -283,10 +301,22 @@ def concat_rollups(parts) -> Rollup:
     for p in parts[1:]:
         if (p.width_s, p.offset_s, p.spec) != (first.width_s, first.offset_s, first.spec):
             raise ValueError("rollups differ in width, offset or histogram spec")
-    cols = {name: np.concatenate([getattr(p, name) for p in parts])
-            for name in ("target", "bucket_start", "count", "successes", "latency_count",
-                         "latency_sum", "latency_min", "latency_max", "packets_sent",
-                         "packets_lost", "hist")}
+    cols = {
+        name: np.concatenate([getattr(p, name) for p in parts])
+        for name in (
+            "target",
+            "bucket_start",
+            "count",
+            "successes",
+            "latency_count",
+            "latency_sum",
+            "latency_min",
+            "latency_max",
+            "packets_sent",
+            "packets_lost",
+            "hist",
+        )
+    }
     merged = Rollup(width_s=first.width_s, offset_s=first.offset_s, spec=first.spec, **cols)
     return coarsen(merged, first.width_s)
 
@@ -300,8 +330,9 @@ def coarsen(r: Rollup, width_s: int) -> Rollup:
     """
     if width_s % r.width_s:
         raise ValueError("new width must be a multiple of the old width")
-    bucket = (np.floor((r.bucket_start + r.offset_s) / width_s).astype(np.int64) * width_s
-              - r.offset_s)
+    bucket = (
+        np.floor((r.bucket_start + r.offset_s) / width_s).astype(np.int64) * width_s - r.offset_s
+    )
     order, starts, g_target, g_bucket = _group(r.target, bucket)
 
     def seg(v):
@@ -310,12 +341,18 @@ def coarsen(r: Rollup, width_s: int) -> Rollup:
         return np.add.reduceat(v[order], starts, axis=0)
 
     return Rollup(
-        width_s=int(width_s), offset_s=r.offset_s, spec=r.spec,
-        target=g_target, bucket_start=g_bucket,
-        count=seg(r.count), successes=seg(r.successes), latency_count=seg(r.latency_count),
+        width_s=int(width_s),
+        offset_s=r.offset_s,
+        spec=r.spec,
+        target=g_target,
+        bucket_start=g_bucket,
+        count=seg(r.count),
+        successes=seg(r.successes),
+        latency_count=seg(r.latency_count),
         latency_sum=seg(r.latency_sum),
         latency_min=_segment_minmax(r.latency_min[order], starts, np.minimum),
         latency_max=_segment_minmax(r.latency_max[order], starts, np.maximum),
-        packets_sent=seg(r.packets_sent), packets_lost=seg(r.packets_lost),
+        packets_sent=seg(r.packets_sent),
+        packets_lost=seg(r.packets_lost),
         hist=seg(r.hist).astype(np.int32),
     )

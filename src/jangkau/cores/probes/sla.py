@@ -76,15 +76,24 @@ class WindowStats:
         out = {"target": int(target)}
         for name in ("count", "successes", "expected"):
             out[name] = int(getattr(self, name)[i])
-        for name in ("coverage_pct", "availability_pct", "loss_pct", "latency_mean_ms",
-                     "latency_min_ms", "latency_max_ms", "latency_p50_ms", "latency_p95_ms",
-                     "latency_p99_ms"):
+        for name in (
+            "coverage_pct",
+            "availability_pct",
+            "loss_pct",
+            "latency_mean_ms",
+            "latency_min_ms",
+            "latency_max_ms",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+        ):
             out[name] = float(getattr(self, name)[i])
         return out
 
 
-def window_stats(r: Rollup, start: float, end: float, *, interval_s: float,
-                 targets=None) -> WindowStats:
+def window_stats(
+    r: Rollup, start: float, end: float, *, interval_s: float, targets=None
+) -> WindowStats:
     """Availability, loss, latency mean and percentiles per target over ``[start, end)``.
 
     Rows whose ``bucket_start`` lies in ``[start, end)`` are summed per target (align the window
@@ -167,20 +176,37 @@ def window_stats(r: Rollup, start: float, end: float, *, interval_s: float,
     expected = int(math.floor((end - start) / interval_s + 1e-9))
     with np.errstate(invalid="ignore", divide="ignore"):
         avail = np.where(count > 0, 100.0 * succ / np.maximum(count, 1), np.nan)
-        loss = np.where(sent > 0, 100.0 * lost / np.maximum(sent, 1),
-                        np.where(count > 0, 100.0 * (count - succ) / np.maximum(count, 1),
-                                 np.nan))
+        loss = np.where(
+            sent > 0,
+            100.0 * lost / np.maximum(sent, 1),
+            np.where(count > 0, 100.0 * (count - succ) / np.maximum(count, 1), np.nan),
+        )
         mean = np.where(lat_n > 0, lat_sum / np.maximum(lat_n, 1), np.nan)
-        cover = (100.0 * np.minimum(1.0, count / expected) if expected
-                 else np.where(count > 0, 100.0, 0.0))
-    q = histogram_quantiles(hist.reshape(-1, r.spec.n_bins), (50.0, 95.0, 99.0), r.spec,
-                            lat_min, lat_max)
+        cover = (
+            100.0 * np.minimum(1.0, count / expected)
+            if expected
+            else np.where(count > 0, 100.0, 0.0)
+        )
+    q = histogram_quantiles(
+        hist.reshape(-1, r.spec.n_bins), (50.0, 95.0, 99.0), r.spec, lat_min, lat_max
+    )
     return WindowStats(
-        start=float(start), end=float(end), interval_s=float(interval_s), target=keys,
-        count=count, successes=succ, expected=np.full(keys.size, expected, dtype=np.int64),
-        coverage_pct=np.asarray(cover, dtype=np.float64), availability_pct=avail,
-        loss_pct=loss, latency_mean_ms=mean, latency_min_ms=lat_min, latency_max_ms=lat_max,
-        latency_p50_ms=q[:, 0], latency_p95_ms=q[:, 1], latency_p99_ms=q[:, 2],
+        start=float(start),
+        end=float(end),
+        interval_s=float(interval_s),
+        target=keys,
+        count=count,
+        successes=succ,
+        expected=np.full(keys.size, expected, dtype=np.int64),
+        coverage_pct=np.asarray(cover, dtype=np.float64),
+        availability_pct=avail,
+        loss_pct=loss,
+        latency_mean_ms=mean,
+        latency_min_ms=lat_min,
+        latency_max_ms=lat_max,
+        latency_p50_ms=q[:, 0],
+        latency_p95_ms=q[:, 1],
+        latency_p99_ms=q[:, 2],
     )
 
 
@@ -232,9 +258,16 @@ def _month_edges(month: np.datetime64, tz_offset_s: int) -> tuple[float, float]:
     return float(start), float(end)
 
 
-def _sla_rows(target: int, months: np.ndarray, counts: np.ndarray, succ: np.ndarray,
-              target_pct: float, tz_offset_s: int, interval_s: float | None,
-              span: tuple[np.datetime64, np.datetime64] | None) -> list[MonthlySla]:
+def _sla_rows(
+    target: int,
+    months: np.ndarray,
+    counts: np.ndarray,
+    succ: np.ndarray,
+    target_pct: float,
+    tz_offset_s: int,
+    interval_s: float | None,
+    span: tuple[np.datetime64, np.datetime64] | None,
+) -> list[MonthlySla]:
     if span is None:
         if not months.size:
             return []
@@ -252,18 +285,35 @@ def _sla_rows(target: int, months: np.ndarray, counts: np.ndarray, succ: np.ndar
             cover = 100.0 * min(1.0, n / expected)
         else:
             cover = math.nan
-        out.append(MonthlySla(
-            target=int(target), month=str(m), start=lo, end=hi, n_results=n, n_success=k,
-            availability_pct=avail, coverage_pct=cover, target_pct=float(target_pct),
-            compliant=(avail >= target_pct - EPS) if n else None,
-        ))
+        out.append(
+            MonthlySla(
+                target=int(target),
+                month=str(m),
+                start=lo,
+                end=hi,
+                n_results=n,
+                n_success=k,
+                availability_pct=avail,
+                coverage_pct=cover,
+                target_pct=float(target_pct),
+                compliant=(avail >= target_pct - EPS) if n else None,
+            )
+        )
         m = m + 1
     return out
 
 
-def monthly_sla(ts, ok, *, target_pct: float, tz_offset_s: int = 0,
-                interval_s: float | None = None, start: float | None = None,
-                end: float | None = None, target: int = 0) -> list[MonthlySla]:
+def monthly_sla(
+    ts,
+    ok,
+    *,
+    target_pct: float,
+    tz_offset_s: int = 0,
+    interval_s: float | None = None,
+    start: float | None = None,
+    end: float | None = None,
+    target: int = 0,
+) -> list[MonthlySla]:
     """SLA compliance per calendar month from raw (cleaned) results.
 
     A month complies when :math:`100\\, \\text{successes}/\\text{results} \\ge` ``target_pct``.
@@ -298,15 +348,26 @@ def monthly_sla(ts, ok, *, target_pct: float, tz_offset_s: int = 0,
     if start is not None and end is not None:
         sel = (t >= start) & (t < end)
         t, okv = t[sel], okv[sel]
-        span = (_month_of(np.array([start]), tz_offset_s)[0],
-                _month_of(np.array([end - 1.0]), tz_offset_s)[0])
+        span = (
+            _month_of(np.array([start]), tz_offset_s)[0],
+            _month_of(np.array([end - 1.0]), tz_offset_s)[0],
+        )
     months = _month_of(t, tz_offset_s)
-    return _sla_rows(target, months, np.ones(t.size, np.int64), okv.astype(np.int64),
-                     target_pct, tz_offset_s, interval_s, span)
+    return _sla_rows(
+        target,
+        months,
+        np.ones(t.size, np.int64),
+        okv.astype(np.int64),
+        target_pct,
+        tz_offset_s,
+        interval_s,
+        span,
+    )
 
 
-def monthly_sla_from_rollup(r: Rollup, *, target_pct: float | dict, tz_offset_s: int = 0,
-                            interval_s: float | None = None) -> list[MonthlySla]:
+def monthly_sla_from_rollup(
+    r: Rollup, *, target_pct: float | dict, tz_offset_s: int = 0, interval_s: float | None = None
+) -> list[MonthlySla]:
     """SLA compliance per target and calendar month from rollups.
 
     Every bucket must lie within one month of the time zone ``UTC + tz_offset_s`` (true for
@@ -331,8 +392,10 @@ def monthly_sla_from_rollup(r: Rollup, *, target_pct: float | dict, tz_offset_s:
     m_first = _month_of(r.bucket_start, tz_offset_s)
     m_last = _month_of(r.bucket_start + r.width_s - 1, tz_offset_s)
     if np.any(m_first != m_last):
-        raise ValueError("rollup buckets straddle month boundaries in this time zone; "
-                         "use daily buckets with offset_s == tz_offset_s, or finer buckets")
+        raise ValueError(
+            "rollup buckets straddle month boundaries in this time zone; "
+            "use daily buckets with offset_s == tz_offset_s, or finer buckets"
+        )
     out: list[MonthlySla] = []
     for tid in np.unique(r.target):
         if isinstance(target_pct, dict):
@@ -342,6 +405,16 @@ def monthly_sla_from_rollup(r: Rollup, *, target_pct: float | dict, tz_offset_s:
         else:
             goal = target_pct
         sel = r.target == tid
-        out.extend(_sla_rows(int(tid), m_first[sel], r.count[sel], r.successes[sel], goal,
-                             tz_offset_s, interval_s, None))
+        out.extend(
+            _sla_rows(
+                int(tid),
+                m_first[sel],
+                r.count[sel],
+                r.successes[sel],
+                goal,
+                tz_offset_s,
+                interval_s,
+                None,
+            )
+        )
     return out

@@ -110,8 +110,11 @@ def prepare_series(ts, ok, latency_ms=None, *, ids=None, sent=None, lost=None) -
     t = to_epoch_seconds(ts).ravel()
     n = t.size
     okv = np.asarray(ok, dtype=bool).ravel()
-    lat = (np.full(n, np.nan) if latency_ms is None
-           else np.asarray(latency_ms, dtype=np.float64).ravel().copy())
+    lat = (
+        np.full(n, np.nan)
+        if latency_ms is None
+        else np.asarray(latency_ms, dtype=np.float64).ravel().copy()
+    )
     snt = np.zeros(n, np.int64) if sent is None else np.asarray(sent, dtype=np.int64).ravel()
     lst = np.zeros(n, np.int64) if lost is None else np.asarray(lost, dtype=np.int64).ravel()
     for name, arr in (("ok", okv), ("latency_ms", lat), ("sent", snt), ("lost", lst)):
@@ -153,8 +156,9 @@ class Gap:
         return self.end - self.start
 
 
-def find_gaps(ts, interval_s: float, start: float, end: float,
-              gap_factor: float = 2.5) -> list[Gap]:
+def find_gaps(
+    ts, interval_s: float, start: float, end: float, gap_factor: float = 2.5
+) -> list[Gap]:
     """Find periods of the window ``[start, end)`` without results.
 
     Result ``i`` covers ``[ts_i, ts_i + interval_s)``. Between consecutive results (and between
@@ -317,8 +321,9 @@ class ProbeStats:
         return float(sum(g.duration_s for g in self.gaps))
 
 
-def summarize(series: ProbeSeries, *, start: float, end: float, interval_s: float,
-              gap_factor: float = 2.5) -> ProbeStats:
+def summarize(
+    series: ProbeSeries, *, start: float, end: float, interval_s: float, gap_factor: float = 2.5
+) -> ProbeStats:
     """Summarise a cleaned series over the window ``[start, end)``.
 
     Availability follows ITU-T Y.1540 [3]_ in spirit: the share of successful attempts among
@@ -357,17 +362,24 @@ def summarize(series: ProbeSeries, *, start: float, end: float, interval_s: floa
     j_mean, j_rfc = jitter(finite)
     nan = math.nan
     return ProbeStats(
-        start=float(start), end=float(end), interval_s=float(interval_s),
-        n_results=n, n_success=n_ok, expected=expected,
+        start=float(start),
+        end=float(end),
+        interval_s=float(interval_s),
+        n_results=n,
+        n_success=n_ok,
+        expected=expected,
         coverage_pct=100.0 * min(1.0, n / expected) if expected else (100.0 if n else 0.0),
         availability_pct=100.0 * n_ok / n if n else nan,
         availability_lower_pct=100.0 * n_ok / max(expected, n) if max(expected, n) else nan,
         loss_pct=loss_pct(ok, series.sent[sel], series.lost[sel]),
-        latency_p50_ms=p50, latency_p95_ms=p95, latency_p99_ms=p99,
+        latency_p50_ms=p50,
+        latency_p95_ms=p95,
+        latency_p99_ms=p99,
         latency_mean_ms=float(finite.mean()) if finite.size else nan,
         latency_min_ms=float(finite.min()) if finite.size else nan,
         latency_max_ms=float(finite.max()) if finite.size else nan,
-        jitter_ms=j_mean, jitter_rfc3550_ms=j_rfc,
+        jitter_ms=j_mean,
+        jitter_rfc3550_ms=j_rfc,
         gaps=tuple(find_gaps(series.ts[sel], interval_s, start, end, gap_factor)),
     )
 

@@ -83,8 +83,9 @@ def wrap_degrees(angle_deg) -> np.ndarray:
     return (np.asarray(angle_deg, dtype=float) + 180.0) % 360.0 - 180.0
 
 
-def horizontal_attenuation_db(phi_deg, beamwidth_h_deg: float = 70.0,
-                              front_to_back_db: float = 25.0) -> np.ndarray:
+def horizontal_attenuation_db(
+    phi_deg, beamwidth_h_deg: float = 70.0, front_to_back_db: float = 25.0
+) -> np.ndarray:
     r"""Horizontal pattern :math:`A_H(\varphi) = \min[12 (\varphi/\varphi_{3dB})^2, A_m]` (dB).
 
     Parameters
@@ -101,9 +102,12 @@ def horizontal_attenuation_db(phi_deg, beamwidth_h_deg: float = 70.0,
     return np.minimum(12.0 * (phi / beamwidth_h_deg) ** 2, front_to_back_db)
 
 
-def vertical_attenuation_db(depression_deg, downtilt_deg: float = 0.0,
-                            beamwidth_v_deg: float = 10.0,
-                            side_lobe_v_db: float = 20.0) -> np.ndarray:
+def vertical_attenuation_db(
+    depression_deg,
+    downtilt_deg: float = 0.0,
+    beamwidth_v_deg: float = 10.0,
+    side_lobe_v_db: float = 20.0,
+) -> np.ndarray:
     r"""Vertical pattern (dB): :math:`\min[12 ((\theta-\theta_{tilt})/\theta_{3dB})^2, SLA_V]`.
 
     Parameters
@@ -134,15 +138,20 @@ def sector_attenuation_db(azimuth_to_rx_deg, depression_deg, sector: Sector) -> 
     numpy.ndarray
         Attenuation relative to boresight in dB.
     """
-    a_h = horizontal_attenuation_db(np.asarray(azimuth_to_rx_deg) - sector.azimuth_deg,
-                                    sector.beamwidth_h_deg, sector.front_to_back_db)
-    a_v = vertical_attenuation_db(depression_deg, sector.downtilt_deg, sector.beamwidth_v_deg,
-                                  sector.side_lobe_v_db)
+    a_h = horizontal_attenuation_db(
+        np.asarray(azimuth_to_rx_deg) - sector.azimuth_deg,
+        sector.beamwidth_h_deg,
+        sector.front_to_back_db,
+    )
+    a_v = vertical_attenuation_db(
+        depression_deg, sector.downtilt_deg, sector.beamwidth_v_deg, sector.side_lobe_v_db
+    )
     return np.minimum(a_h + a_v, sector.front_to_back_db)
 
 
 def omni_attenuation_db(azimuth_to_rx_deg, depression_deg=0.0) -> np.ndarray:
     """Omnidirectional antenna: zero attenuation, shaped like the broadcast inputs."""
-    az, dep = np.broadcast_arrays(np.asarray(azimuth_to_rx_deg, dtype=float),
-                                  np.asarray(depression_deg, dtype=float))
+    az, dep = np.broadcast_arrays(
+        np.asarray(azimuth_to_rx_deg, dtype=float), np.asarray(depression_deg, dtype=float)
+    )
     return np.zeros(az.shape)

@@ -148,8 +148,9 @@ def free_space_distance_km(loss_db, f_mhz) -> np.ndarray:
     .. math:: d_{km} = 10^{(L - 20 \log_{10} f_{MHz} - 32.44778) / 20}
     """
     f = np.asarray(f_mhz, dtype=float)
-    return 10.0 ** ((np.asarray(loss_db, dtype=float) - 20.0 * np.log10(f) - FSPL_CONSTANT_DB)
-                    / 20.0)
+    return 10.0 ** (
+        (np.asarray(loss_db, dtype=float) - 20.0 * np.log10(f) - FSPL_CONSTANT_DB) / 20.0
+    )
 
 
 def hata_mobile_correction_db(f_mhz, hm_m, large_city: bool = False) -> np.ndarray:
@@ -181,8 +182,16 @@ def hata_mobile_correction_db(f_mhz, hm_m, large_city: bool = False) -> np.ndarr
 
 
 def _validity(d, f, hb, hm, f_range) -> np.ndarray:
-    return ((f >= f_range[0]) & (f <= f_range[1]) & (hb >= 30.0) & (hb <= 200.0)
-            & (hm >= 1.0) & (hm <= 10.0) & (d >= 1.0) & (d <= 20.0))
+    return (
+        (f >= f_range[0])
+        & (f <= f_range[1])
+        & (hb >= 30.0)
+        & (hb <= 200.0)
+        & (hm >= 1.0)
+        & (hm <= 10.0)
+        & (d >= 1.0)
+        & (d <= 20.0)
+    )
 
 
 def _maybe_warn(valid: np.ndarray, model: str, warn: bool) -> None:
@@ -203,8 +212,9 @@ def _hata_common(d, hb):
     return -13.82 * loghb + (44.9 - 6.55 * loghb) * np.log10(d)
 
 
-def hata_loss_db(d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *,
-                 warn: bool = True) -> PathLossResult:
+def hata_loss_db(
+    d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *, warn: bool = True
+) -> PathLossResult:
     """Okumura–Hata median path loss (Hata 1980).
 
     Parameters
@@ -230,8 +240,9 @@ def hata_loss_db(d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *,
     """
     if environment not in HATA_ENVIRONMENTS:
         raise ValueError(f"unknown Hata environment {environment!r}; use {HATA_ENVIRONMENTS}")
-    d, f, hb, hm = np.broadcast_arrays(*(np.asarray(v, dtype=float)
-                                         for v in (d_km, f_mhz, hb_m, hm_m)))
+    d, f, hb, hm = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (d_km, f_mhz, hb_m, hm_m))
+    )
     logf = np.log10(f)
     a_hm = hata_mobile_correction_db(f, hm, large_city=environment == "urban_large")
     loss = 69.55 + 26.16 * logf - a_hm + _hata_common(d, hb)
@@ -244,8 +255,9 @@ def hata_loss_db(d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *,
     return PathLossResult(loss_db=np.asarray(loss), valid=np.asarray(valid))
 
 
-def cost231_loss_db(d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *,
-                    warn: bool = True) -> PathLossResult:
+def cost231_loss_db(
+    d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *, warn: bool = True
+) -> PathLossResult:
     r"""COST-231 Hata median path loss (COST 231 final report 1999, ch. 4.4.1).
 
     Parameters
@@ -265,10 +277,12 @@ def cost231_loss_db(d_km, f_mhz, hb_m, hm_m, environment: str = "urban", *,
     """
     if environment not in COST231_ENVIRONMENTS:
         raise ValueError(
-            f"unknown COST-231 environment {environment!r}; use {COST231_ENVIRONMENTS}")
+            f"unknown COST-231 environment {environment!r}; use {COST231_ENVIRONMENTS}"
+        )
     c_m = 3.0 if environment in ("urban_large", "metropolitan") else 0.0
-    d, f, hb, hm = np.broadcast_arrays(*(np.asarray(v, dtype=float)
-                                         for v in (d_km, f_mhz, hb_m, hm_m)))
+    d, f, hb, hm = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (d_km, f_mhz, hb_m, hm_m))
+    )
     a_hm = hata_mobile_correction_db(f, hm, large_city=False)
     loss = 46.3 + 33.9 * np.log10(f) - a_hm + _hata_common(d, hb) + c_m
     valid = _validity(d, f, hb, hm, (1500.0, 2000.0))

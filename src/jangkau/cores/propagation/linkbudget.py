@@ -88,8 +88,11 @@ class ServiceThresholds:
         """
         s = np.asarray(signal_dbm, dtype=float)
         with np.errstate(invalid="ignore"):
-            out = np.where(s >= self.good_dbm, COVERAGE_GOOD,
-                           np.where(s >= self.weak_dbm, COVERAGE_WEAK, COVERAGE_NONE))
+            out = np.where(
+                s >= self.good_dbm,
+                COVERAGE_GOOD,
+                np.where(s >= self.weak_dbm, COVERAGE_WEAK, COVERAGE_NONE),
+            )
         return out.astype(np.int8)
 
 
@@ -139,13 +142,22 @@ class LinkBudget:
 
     def received_dbm(self, eirp_dbm, path_loss_db, pattern_attenuation_db=0.0) -> np.ndarray:
         r"""Received RE power :math:`EIRP_{RE} - A - L_p + G_{rx} - L_{other}` in dBm."""
-        return (self.reference_eirp_dbm(eirp_dbm) - np.asarray(pattern_attenuation_db)
-                - np.asarray(path_loss_db) + self.rx_gain_dbi - self.other_losses_db)
+        return (
+            self.reference_eirp_dbm(eirp_dbm)
+            - np.asarray(pattern_attenuation_db)
+            - np.asarray(path_loss_db)
+            + self.rx_gain_dbi
+            - self.other_losses_db
+        )
 
     def max_path_loss_db(self, eirp_dbm, threshold_dbm: float) -> np.ndarray:
         r"""Largest path loss meeting ``threshold_dbm`` on boresight.
 
         .. math:: L_{max} = EIRP_{RE} + G_{rx} - L_{other} - P_{threshold}
         """
-        return (self.reference_eirp_dbm(eirp_dbm) + self.rx_gain_dbi - self.other_losses_db
-                - threshold_dbm)
+        return (
+            self.reference_eirp_dbm(eirp_dbm)
+            + self.rx_gain_dbi
+            - self.other_losses_db
+            - threshold_dbm
+        )

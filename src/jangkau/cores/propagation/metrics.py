@@ -120,11 +120,16 @@ def _cells(result: CoverageResult, geom: shapely.Geometry, all_touched: bool):
     r1 = min(rows, int(np.ceil(max(corners_r))))
     if c1 > c0 and r1 > r0:
         t = result.transform
-        window_transform = Affine(t.a, t.b, t.c + c0 * t.a + r0 * t.b,
-                                  t.d, t.e, t.f + c0 * t.d + r0 * t.e)
-        inside = geometry_mask([geom], out_shape=(r1 - r0, c1 - c0),
-                               transform=window_transform,
-                               invert=True, all_touched=all_touched)
+        window_transform = Affine(
+            t.a, t.b, t.c + c0 * t.a + r0 * t.b, t.d, t.e, t.f + c0 * t.d + r0 * t.e
+        )
+        inside = geometry_mask(
+            [geom],
+            out_shape=(r1 - r0, c1 - c0),
+            transform=window_transform,
+            invert=True,
+            all_touched=all_touched,
+        )
         rr, cc = np.nonzero(inside)
         if rr.size:
             return (rr + r0) * cols + (cc + c0), False
@@ -136,9 +141,13 @@ def _cells(result: CoverageResult, geom: shapely.Geometry, all_touched: bool):
     return np.array([], dtype=np.intp), False
 
 
-def village_metrics(result: CoverageResult, villages: Iterable[Village],
-                    thresholds: ServiceThresholds = DEFAULT_THRESHOLDS, *,
-                    all_touched: bool = False) -> list[VillageMetrics]:
+def village_metrics(
+    result: CoverageResult,
+    villages: Iterable[Village],
+    thresholds: ServiceThresholds = DEFAULT_THRESHOLDS,
+    *,
+    all_touched: bool = False,
+) -> list[VillageMetrics]:
     """Coverage metrics per village.
 
     Parameters
@@ -168,8 +177,23 @@ def village_metrics(result: CoverageResult, villages: Iterable[Village],
         idx, at_point = _cells(result, geom, all_touched)
         if idx.size == 0:
             nan = float("nan")
-            out.append(VillageMetrics(village.village_id, 0, area_km2, nan, nan, nan, nan,
-                                      None, None, nan, nan, nan, False))
+            out.append(
+                VillageMetrics(
+                    village.village_id,
+                    0,
+                    area_km2,
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    None,
+                    None,
+                    nan,
+                    nan,
+                    nan,
+                    False,
+                )
+            )
             continue
         sig = signal[idx].astype(float)
         with np.errstate(invalid="ignore"):
@@ -184,13 +208,21 @@ def village_metrics(result: CoverageResult, villages: Iterable[Village],
             best_site_id = int(result.site_ids[best])
             best_operator = result.operators[best] if result.operators else None
         median = float(np.median(np.where(np.isnan(sig), floor, sig)))
-        out.append(VillageMetrics(
-            village_id=village.village_id, n_cells=int(idx.size), area_km2=area_km2,
-            share_good=share_good, share_weak=share_weak,
-            people_good=village.population * share_good,
-            people_weak=village.population * share_weak,
-            best_site_id=best_site_id, best_operator=best_operator,
-            median_signal_dbm=median, margin_good_db=median - thresholds.good_dbm,
-            margin_weak_db=median - thresholds.weak_dbm, sampled_at_point=at_point,
-        ))
+        out.append(
+            VillageMetrics(
+                village_id=village.village_id,
+                n_cells=int(idx.size),
+                area_km2=area_km2,
+                share_good=share_good,
+                share_weak=share_weak,
+                people_good=village.population * share_good,
+                people_weak=village.population * share_weak,
+                best_site_id=best_site_id,
+                best_operator=best_operator,
+                median_signal_dbm=median,
+                margin_good_db=median - thresholds.good_dbm,
+                margin_weak_db=median - thresholds.weak_dbm,
+                sampled_at_point=at_point,
+            )
+        )
     return out

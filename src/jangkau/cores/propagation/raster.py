@@ -184,15 +184,29 @@ class GridSpec:
             raise ValueError(f"grid CRS must be projected in metres, got {self.crs}")
 
     @classmethod
-    def from_lonlat_bounds(cls, lon_min: float, lat_min: float, lon_max: float, lat_max: float,
-                           resolution_m: float, crs: str = "EPSG:32650") -> GridSpec:
+    def from_lonlat_bounds(
+        cls,
+        lon_min: float,
+        lat_min: float,
+        lon_max: float,
+        lat_max: float,
+        resolution_m: float,
+        crs: str = "EPSG:32650",
+    ) -> GridSpec:
         """Grid covering a lon/lat box, bounds snapped outwards to multiples of the resolution."""
         to_grid = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        x0, y0, x1, y1 = to_grid.transform_bounds(lon_min, lat_min, lon_max, lat_max,
-                                                  densify_pts=51)
+        x0, y0, x1, y1 = to_grid.transform_bounds(
+            lon_min, lat_min, lon_max, lat_max, densify_pts=51
+        )
         r = float(resolution_m)
-        return cls(math.floor(x0 / r) * r, math.floor(y0 / r) * r, math.ceil(x1 / r) * r,
-                   math.ceil(y1 / r) * r, r, crs)
+        return cls(
+            math.floor(x0 / r) * r,
+            math.floor(y0 / r) * r,
+            math.ceil(x1 / r) * r,
+            math.ceil(y1 / r) * r,
+            r,
+            crs,
+        )
 
     @property
     def width(self) -> int:
@@ -333,8 +347,7 @@ class CoverageResult:
     @property
     def cell_area_m2(self) -> float:
         """Area of one cell in CRS units squared."""
-        return float(abs(self.transform.a * self.transform.e - self.transform.b
-                         * self.transform.d))
+        return float(abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d))
 
     def serving_site_id(self) -> np.ndarray:
         """(rows, cols) int32 ``site_id`` of the best server, -1 where none."""
@@ -357,8 +370,9 @@ class CoverageResult:
 ProgressCallback = Callable[[int, int], None]
 
 
-def coverage_inputs_hash(sites: Sequence[Site], grid: GridSpec, terrain_id: str, model: str,
-                         params: CoverageParams) -> str:
+def coverage_inputs_hash(
+    sites: Sequence[Site], grid: GridSpec, terrain_id: str, model: str, params: CoverageParams
+) -> str:
     """SHA-256 (hex) of the canonical JSON of everything that determines a coverage result.
 
     The JSON has sorted keys, no whitespace and includes :data:`ENGINE_VERSION`; floats are
@@ -379,8 +393,9 @@ def coverage_inputs_hash(sites: Sequence[Site], grid: GridSpec, terrain_id: str,
         "model": model,
         "params": asdict(params),
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False,
-                      default=float)
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), allow_nan=False, default=float
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -422,8 +437,9 @@ def _empirical_loss(ctx: _Context, d_m, d3_m, site: Site) -> np.ndarray:
         return fs
     d_km = np.maximum(d_m, 1.0) / 1000.0
     fn = hata_loss_db if ctx.model == "hata" else cost231_loss_db
-    loss = fn(d_km, site.freq_mhz, site.antenna_height_m, p.rx_height_m, p.environment,
-              warn=False).loss_db
+    loss = fn(
+        d_km, site.freq_mhz, site.antenna_height_m, p.rx_height_m, p.environment, warn=False
+    ).loss_db
     return np.maximum(loss, fs) if p.floor_free_space else loss
 
 
@@ -432,11 +448,15 @@ def _site_validity_notes(ctx: _Context, site: Site) -> None:
         return
     f_lo, f_hi = (150.0, 1500.0) if ctx.model == "hata" else (1500.0, 2000.0)
     if not f_lo <= site.freq_mhz <= f_hi:
-        ctx.note(f"{ctx.model}: site {site.site_id} frequency {site.freq_mhz} MHz outside "
-                 f"{f_lo:g}-{f_hi:g} MHz (extrapolated)")
+        ctx.note(
+            f"{ctx.model}: site {site.site_id} frequency {site.freq_mhz} MHz outside "
+            f"{f_lo:g}-{f_hi:g} MHz (extrapolated)"
+        )
     if not 30.0 <= site.antenna_height_m <= 200.0:
-        ctx.note(f"{ctx.model}: site {site.site_id} antenna height {site.antenna_height_m} m "
-                 "outside 30-200 m (extrapolated)")
+        ctx.note(
+            f"{ctx.model}: site {site.site_id} antenna height {site.antenna_height_m} m "
+            "outside 30-200 m (extrapolated)"
+        )
     if not 1.0 <= ctx.params.rx_height_m <= 10.0:
         ctx.note(f"{ctx.model}: receiver height outside 1-10 m (extrapolated)")
 
@@ -467,8 +487,9 @@ def _itm_excess_table(ctx: _Context, site: Site, xs: float, ys: float, radius: f
     if ctx.flat:
         elev = np.full((n_az, n_pts), ctx.dem.value)
     else:
-        elev = ctx.dem.sample_xy(xs + np.sin(az)[:, None] * dist[None, :],
-                                 ys + np.cos(az)[:, None] * dist[None, :])
+        elev = ctx.dem.sample_xy(
+            xs + np.sin(az)[:, None] * dist[None, :], ys + np.cos(az)[:, None] * dist[None, :]
+        )
     n_eval = int(round(radius / p.itm_distance_step_m))
     knots = [0.0]
     excess = [np.zeros(n_az)]
@@ -483,9 +504,10 @@ def _itm_excess_table(ctx: _Context, site: Site, xs: float, ys: float, radius: f
         if n_j < 2 * stride or n_j in seen:
             continue
         seen.add(n_j)
-        profiles = np.ascontiguousarray(elev[:, 0:n_j + 1:stride])
-        result = ctx.itm(profiles, stride * step, site.freq_mhz, site.antenna_height_m,
-                         p.rx_height_m, **kwargs)
+        profiles = np.ascontiguousarray(elev[:, 0 : n_j + 1 : stride])
+        result = ctx.itm(
+            profiles, stride * step, site.freq_mhz, site.antenna_height_m, p.rx_height_m, **kwargs
+        )
         loss = np.asarray(result.loss_db, dtype=float).reshape(n_az)
         d_j = n_j * step
         ex = loss - free_space_loss_db(d_j / 1000.0, site.freq_mhz)
@@ -513,8 +535,10 @@ def _site_levels(ctx: _Context, site: Site, xs: float, ys: float):
     max_loss = float(link.max_path_loss_db(max(eirps), p.min_signal_dbm))
     _site_validity_notes(ctx, site)
     if ctx.model == "itm":
-        radius = max(p.itm_distance_step_m,
-                     math.floor(p.max_radius_m / p.itm_distance_step_m) * p.itm_distance_step_m)
+        radius = max(
+            p.itm_distance_step_m,
+            math.floor(p.max_radius_m / p.itm_distance_step_m) * p.itm_distance_step_m,
+        )
     else:
         radius = _empirical_radius(ctx, site, max_loss)
     c0 = max(0, int(math.floor((xs - radius - grid.xmin) / res)))
@@ -591,10 +615,17 @@ def _worker_job(site: Site, xs: float, ys: float):
     return _site_levels(_WORKER, site, xs, ys), list(_WORKER.notes)
 
 
-def compute_best_server(sites: Sequence[Site], grid: GridSpec, terrain=None,
-                        model: str = "hata", params: CoverageParams | None = None,
-                        progress: ProgressCallback | None = None, *,
-                        n_workers: int = 1, mp_start: str = "spawn") -> CoverageResult:
+def compute_best_server(
+    sites: Sequence[Site],
+    grid: GridSpec,
+    terrain=None,
+    model: str = "hata",
+    params: CoverageParams | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    n_workers: int = 1,
+    mp_start: str = "spawn",
+) -> CoverageResult:
     """Best-server coverage of ``sites`` on ``grid``.
 
     Parameters
@@ -634,8 +665,9 @@ def compute_best_server(sites: Sequence[Site], grid: GridSpec, terrain=None,
     dem = terrain.reprojected(grid.crs, grid.transform, grid.shape)
     ctx = _Context(grid, dem, model, params)
     to_grid = Transformer.from_crs("EPSG:4326", grid.crs, always_xy=True)
-    xs, ys = to_grid.transform(np.array([s.lon for s in sites], dtype=float),
-                               np.array([s.lat for s in sites], dtype=float))
+    xs, ys = to_grid.transform(
+        np.array([s.lon for s in sites], dtype=float), np.array([s.lat for s in sites], dtype=float)
+    )
     xs, ys = np.atleast_1d(xs), np.atleast_1d(ys)
     best = np.full(grid.shape, -np.inf, dtype=np.float32)
     serving = np.full(grid.shape, -1, dtype=np.int32)
@@ -661,15 +693,21 @@ def compute_best_server(sites: Sequence[Site], grid: GridSpec, terrain=None,
             dem_state = ("flat", dem.value)
         else:
             dem_state = ("grid", dem.data, dem.transform, dem.crs.to_wkt(), dem.outside_value)
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context(mp_start),
-                                 initializer=_worker_init,
-                                 initargs=(grid, dem_state, model, params)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=n_workers,
+            mp_context=get_context(mp_start),
+            initializer=_worker_init,
+            initargs=(grid, dem_state, model, params),
+        ) as pool:
             pending: deque = deque()
             next_i = 0
             for i in range(total):
                 while next_i < total and len(pending) < 2 * n_workers:
-                    pending.append(pool.submit(_worker_job, sites[next_i], float(xs[next_i]),
-                                               float(ys[next_i])))
+                    pending.append(
+                        pool.submit(
+                            _worker_job, sites[next_i], float(xs[next_i]), float(ys[next_i])
+                        )
+                    )
                     next_i += 1
                 out, notes = pending.popleft().result()
                 for text in notes:
@@ -679,8 +717,13 @@ def compute_best_server(sites: Sequence[Site], grid: GridSpec, terrain=None,
     if model == "hata" or model == "cost231":
         ctx.note(f"{model}: distances below 1 km and above 20 km are extrapolated")
     return CoverageResult(
-        signal_dbm=signal, serving=serving, transform=grid.transform, crs=grid.crs,
-        site_ids=tuple(ids), operators=tuple(s.operator for s in sites), model=model,
+        signal_dbm=signal,
+        serving=serving,
+        transform=grid.transform,
+        crs=grid.crs,
+        site_ids=tuple(ids),
+        operators=tuple(s.operator for s in sites),
+        model=model,
         min_signal_dbm=float(params.min_signal_dbm),
         inputs_hash=coverage_inputs_hash(sites, grid, terrain.identifier, model, params),
         notes=tuple(ctx.notes),
@@ -705,9 +748,15 @@ def write_coverage_geotiff(result: CoverageResult, path: str | Path) -> Path:
     ids = result.serving_site_id().astype(np.float32)
     ids[result.serving < 0] = GEOTIFF_NODATA
     profile = {
-        "driver": "GTiff", "width": cols, "height": rows, "count": 2, "dtype": "float32",
-        "crs": CRS.from_user_input(result.crs).to_wkt(), "transform": result.transform,
-        "nodata": GEOTIFF_NODATA, "compress": "deflate",
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": 2,
+        "dtype": "float32",
+        "crs": CRS.from_user_input(result.crs).to_wkt(),
+        "transform": result.transform,
+        "nodata": GEOTIFF_NODATA,
+        "compress": "deflate",
     }
     if rows >= 256 and cols >= 256:
         profile.update(tiled=True, blockxsize=256, blockysize=256)
@@ -748,8 +797,13 @@ def read_coverage_geotiff(path: str | Path) -> CoverageResult:
         pos = np.searchsorted(sorted_ids, ids[has].astype(np.int64))
         serving[has] = order[np.clip(pos, 0, len(site_ids) - 1)]
     return CoverageResult(
-        signal_dbm=signal, serving=serving, transform=transform, crs=crs, site_ids=site_ids,
-        operators=operators, model=tags.get("jangkau_model", ""),
+        signal_dbm=signal,
+        serving=serving,
+        transform=transform,
+        crs=crs,
+        site_ids=site_ids,
+        operators=operators,
+        model=tags.get("jangkau_model", ""),
         min_signal_dbm=float(tags.get("jangkau_min_signal_dbm", "nan")),
         inputs_hash=tags.get("jangkau_inputs_hash", ""),
         notes=tuple(json.loads(tags.get("jangkau_notes", "[]"))),
@@ -757,7 +811,18 @@ def read_coverage_geotiff(path: str | Path) -> CoverageResult:
 
 
 __all__ = [
-    "ENGINE_VERSION", "MODELS", "CoverageParams", "CoverageResult", "GridSpec", "ItmParams",
-    "Sector", "Site", "Terrain", "FlatTerrain", "compute_best_server", "coverage_inputs_hash",
-    "read_coverage_geotiff", "write_coverage_geotiff",
+    "ENGINE_VERSION",
+    "MODELS",
+    "CoverageParams",
+    "CoverageResult",
+    "GridSpec",
+    "ItmParams",
+    "Sector",
+    "Site",
+    "Terrain",
+    "FlatTerrain",
+    "compute_best_server",
+    "coverage_inputs_hash",
+    "read_coverage_geotiff",
+    "write_coverage_geotiff",
 ]

@@ -52,8 +52,9 @@ from rasterio.warp import Resampling, reproject
 WGS84_GEOD = Geod(ellps="WGS84")
 """The WGS 84 ellipsoid used for all geodesic distances and azimuths."""
 
-DEMO_DEM_PATH = (Path(__file__).resolve().parents[2] / "data" / "terrain"
-                 / "altitude_5arcmin_kutim_bbox.asc")
+DEMO_DEM_PATH = (
+    Path(__file__).resolve().parents[2] / "data" / "terrain" / "altitude_5arcmin_kutim_bbox.asc"
+)
 """The demo DEM shipped with the app: 1/12° cells, 28 m steps, first-order context only
 (see ``data/terrain/SOURCES.md``)."""
 
@@ -175,8 +176,9 @@ def read_esri_ascii(path: str | Path) -> EsriAsciiGrid:
     return EsriAsciiGrid(data=data.reshape(nrows, ncols), transform=transform, nodata=nodata)
 
 
-def esri_ascii_to_geotiff(asc_path: str | Path, tif_path: str | Path,
-                          crs: str = "EPSG:4326") -> Path:
+def esri_ascii_to_geotiff(
+    asc_path: str | Path, tif_path: str | Path, crs: str = "EPSG:4326"
+) -> Path:
     """Convert an ESRI ASCII grid to a single-band float32 GeoTIFF.
 
     Parameters
@@ -197,8 +199,15 @@ def esri_ascii_to_geotiff(asc_path: str | Path, tif_path: str | Path,
     crs_obj = _asc_crs(Path(asc_path), crs)
     nodata = grid.nodata
     with rasterio.open(
-        tif_path, "w", driver="GTiff", width=grid.data.shape[1], height=grid.data.shape[0],
-        count=1, dtype="float32", crs=crs_obj.to_wkt(), transform=grid.transform,
+        tif_path,
+        "w",
+        driver="GTiff",
+        width=grid.data.shape[1],
+        height=grid.data.shape[0],
+        count=1,
+        dtype="float32",
+        crs=crs_obj.to_wkt(),
+        transform=grid.transform,
         nodata=nodata,
     ) as dst:
         dst.write(grid.data.astype(np.float32), 1)
@@ -228,8 +237,7 @@ class _ProfileMixin:
     def elevation(self, lon, lat) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def profile(self, lon1: float, lat1: float, lon2: float, lat2: float,
-                step_m: float) -> Profile:
+    def profile(self, lon1: float, lat1: float, lon2: float, lat2: float, step_m: float) -> Profile:
         """Sample the terrain along the geodesic from point 1 to point 2.
 
         Parameters
@@ -251,11 +259,17 @@ class _ProfileMixin:
         lon, lat = _geodesic_points(lon1, lat1, [az12], distances)
         lon, lat = lon[0], lat[0]
         lon[-1], lat[-1] = lon2, lat2
-        return Profile(distances_m=distances, elevations_m=self.elevation(lon, lat),
-                       lon=lon, lat=lat, step_m=float(length / n_int))
+        return Profile(
+            distances_m=distances,
+            elevations_m=self.elevation(lon, lat),
+            lon=lon,
+            lat=lat,
+            step_m=float(length / n_int),
+        )
 
-    def profiles_radial(self, lon0: float, lat0: float, azimuths, max_dist_m: float,
-                        step_m: float) -> RadialProfiles:
+    def profiles_radial(
+        self, lon0: float, lat0: float, azimuths, max_dist_m: float, step_m: float
+    ) -> RadialProfiles:
         """Sample the terrain along geodesics from one point at several azimuths.
 
         Parameters
@@ -278,9 +292,14 @@ class _ProfileMixin:
         az = np.atleast_1d(np.asarray(azimuths, dtype=float))
         distances = np.arange(int(np.floor(max_dist_m / step_m + 1e-9)) + 1) * float(step_m)
         lon, lat = _geodesic_points(lon0, lat0, az, distances)
-        return RadialProfiles(azimuths_deg=az, distances_m=distances,
-                              elevations_m=self.elevation(lon, lat), lon=lon, lat=lat,
-                              step_m=float(step_m))
+        return RadialProfiles(
+            azimuths_deg=az,
+            distances_m=distances,
+            elevations_m=self.elevation(lon, lat),
+            lon=lon,
+            lat=lat,
+            step_m=float(step_m),
+        )
 
 
 class Terrain(_ProfileMixin):
@@ -304,9 +323,17 @@ class Terrain(_ProfileMixin):
         Label used in :attr:`identifier`.
     """
 
-    def __init__(self, elevation: np.ndarray, transform: Affine, crs, *,
-                 nodata: float | None = None, nodata_fill: float = 0.0,
-                 outside_value: float | None = None, name: str = "") -> None:
+    def __init__(
+        self,
+        elevation: np.ndarray,
+        transform: Affine,
+        crs,
+        *,
+        nodata: float | None = None,
+        nodata_fill: float = 0.0,
+        outside_value: float | None = None,
+        name: str = "",
+    ) -> None:
         data = np.array(elevation, dtype=np.float32)
         if data.ndim != 2:
             raise ValueError("elevation must be a 2-D array")
@@ -326,8 +353,15 @@ class Terrain(_ProfileMixin):
         self._identifier: str | None = None
 
     @classmethod
-    def from_file(cls, path: str | Path, *, crs: str | None = None, band: int = 1,
-                  nodata_fill: float = 0.0, outside_value: float | None = None) -> Terrain:
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        crs: str | None = None,
+        band: int = 1,
+        nodata_fill: float = 0.0,
+        outside_value: float | None = None,
+    ) -> Terrain:
         """Load a DEM from a GeoTIFF (or any GDAL raster) or an ESRI ASCII grid.
 
         Parameters
@@ -346,15 +380,29 @@ class Terrain(_ProfileMixin):
         if path.suffix.lower() == ".asc":
             grid = read_esri_ascii(path)
             crs_obj = _asc_crs(path, crs or "EPSG:4326")
-            return cls(grid.data, grid.transform, crs_obj, nodata=grid.nodata,
-                       nodata_fill=nodata_fill, outside_value=outside_value, name=path.name)
+            return cls(
+                grid.data,
+                grid.transform,
+                crs_obj,
+                nodata=grid.nodata,
+                nodata_fill=nodata_fill,
+                outside_value=outside_value,
+                name=path.name,
+            )
         with rasterio.open(path) as src:
             data = src.read(band)
             src_crs = crs or src.crs
             if src_crs is None:
                 raise ValueError(f"{path} has no CRS; pass crs=")
-            return cls(data, src.transform, src_crs, nodata=src.nodata,
-                       nodata_fill=nodata_fill, outside_value=outside_value, name=path.name)
+            return cls(
+                data,
+                src.transform,
+                src_crs,
+                nodata=src.nodata,
+                nodata_fill=nodata_fill,
+                outside_value=outside_value,
+                name=path.name,
+            )
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -402,14 +450,17 @@ class Terrain(_ProfileMixin):
         c1 = np.minimum(c0 + 1, cols - 1)
         r1 = np.minimum(r0 + 1, rows - 1)
         z = self.data
-        out = ((1.0 - u) * (1.0 - v) * z[r0, c0] + u * (1.0 - v) * z[r0, c1]
-               + (1.0 - u) * v * z[r1, c0] + u * v * z[r1, c1])
+        out = (
+            (1.0 - u) * (1.0 - v) * z[r0, c0]
+            + u * (1.0 - v) * z[r0, c1]
+            + (1.0 - u) * v * z[r1, c0]
+            + u * v * z[r1, c1]
+        )
         return np.where(inside, out, self.outside_value)
 
     def to_raster_crs(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Transform lon/lat (WGS 84) to the raster CRS."""
-        x, y = self._to_raster.transform(np.asarray(lon, dtype=float),
-                                         np.asarray(lat, dtype=float))
+        x, y = self._to_raster.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         return np.asarray(x), np.asarray(y)
 
     def elevation(self, lon, lat) -> np.ndarray:
@@ -439,12 +490,25 @@ class Terrain(_ProfileMixin):
         """
         dst_crs = CRS.from_user_input(crs if not hasattr(crs, "to_wkt") else crs.to_wkt())
         destination = np.full(shape, np.nan, dtype=np.float32)
-        reproject(source=self.data, destination=destination, src_transform=self.transform,
-                  src_crs=self.crs.to_wkt(), dst_transform=transform,
-                  dst_crs=dst_crs.to_wkt(), resampling=Resampling.bilinear,
-                  src_nodata=None, dst_nodata=np.nan)
-        return Terrain(destination, transform, dst_crs, nodata_fill=self.outside_value,
-                       outside_value=self.outside_value, name=f"{self.identifier}@grid")
+        reproject(
+            source=self.data,
+            destination=destination,
+            src_transform=self.transform,
+            src_crs=self.crs.to_wkt(),
+            dst_transform=transform,
+            dst_crs=dst_crs.to_wkt(),
+            resampling=Resampling.bilinear,
+            src_nodata=None,
+            dst_nodata=np.nan,
+        )
+        return Terrain(
+            destination,
+            transform,
+            dst_crs,
+            nodata_fill=self.outside_value,
+            outside_value=self.outside_value,
+            name=f"{self.identifier}@grid",
+        )
 
 
 class FlatTerrain(_ProfileMixin):

@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError("the shipped dataset did not load") from exc
         report.evidence = f"blank-spot list: {created} created, {unchanged} unchanged"
+        call_command("terrain", "load-demo", stdout=self.stdout, stderr=self.stderr)
         changed = recompute_statuses()
         self.stdout.write(report.summary())
         self.stdout.write(f"status changes: {changed}")
