@@ -4,7 +4,7 @@ Both tools solve the same seeded instances (same points, weights, radius and ``p
 report the same optimal objective.
 
 Instances (``make_instance``): a box of 200 km x 200 km (about the size of Kutai Timur, which
-covers some 35,000 km2). Demand points are clustered like villages and hamlets: ``n / 100``
+covers 31,573 km2 per BIG). Demand points are clustered like villages and hamlets: ``n / 100``
 settlement centres uniform in the box, each point normal around a centre (sigma 4 km), clipped
 to the box (``--layout uniform`` spreads them uniformly instead). Weights are people:
 ``max(1, round(lognormal(5, 1)))`` (median about 150). Candidate sites are uniform in the box.
@@ -25,9 +25,15 @@ Generating the points themselves is excluded for both.
 
 spopt runs in a subprocess with a wall-clock limit (``--spopt-timeout``, default 900 s) and an
 address-space limit (``--spopt-memory-gib``, default 14 GiB); when it is exceeded the process
-group is killed and the row says so. Objectives are recomputed for both tools from the chosen
-sites (sum of the weights of the points within the radius of a chosen site), so they are
-compared on the same definition.
+group is killed and the row says so. spopt builds its constraints with a Python loop over every
+demand-candidate pair of the dense matrix, so its build time grows with demand x candidates:
+at 50,000 x 5,000 (250 million pairs) the build alone took 28 CPU-minutes here (measured on a
+2,000-row slice, 66 CPU-s) and the default limit stops it; ``--spopt-timeout 7200`` lets it
+finish (peak memory about 5 GiB). ``--cbc-fallback-limit S`` re-runs a killed spopt with CBC's
+``timeLimit=S``, which only helps when CBC, not the build, is the slow part.
+
+Objectives are recomputed for both tools from the chosen sites (sum of the weights of the
+points within the radius of a chosen site), so they are compared on the same definition.
 
 Usage::
 

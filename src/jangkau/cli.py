@@ -19,6 +19,8 @@ COMMANDS = {
     "recompute-status": "recompute every village's connectivity status now",
     "import": "import KIND FILE: sites, links, facilities, accesspoints, speedtests, signals, ...",
     "terrain": "terrain import FILE.tif | terrain load-demo (elevation model for coverage)",
+    "agent-token": "agent-token NAME [--revoke]: issue or revoke a probe agent's token",
+    "monitoring-rollup": "roll up probe results, detect outages, evaluate the gate, send alerts",
     "coverage": "coverage p2p --input PROFILES.jsonl --output OUT.jsonl (ITM point-to-point)",
     "plan": "plan mclp --input INSTANCE.json --output RESULT.json (maximal covering location)",
     "agent": "run the network probe agent (see docs/agent.md)",

@@ -8,6 +8,7 @@ from jangkau.core.api import api
 from jangkau.evidence.api import router as evidence_router
 from jangkau.inventory.api import router as inventory_router
 from jangkau.measurements.api import router as measurements_router
+from jangkau.monitoring.api import router as monitoring_router
 from jangkau.radio.api import router as radio_router
 from jangkau.regions import api as regions_api
 from jangkau.reports.api import router as reports_router
@@ -18,10 +19,12 @@ api.add_router("/inventory", inventory_router)
 api.add_router("/measurements", measurements_router)
 api.add_router("/reports", reports_router)
 api.add_router("/coverage", radio_router)
+api.add_router("/monitoring", monitoring_router)
 
 urlpatterns = [
     path("api/regions/villages.geojson", regions_api.villages_geojson, name="villages-geojson"),
     path("api/regions/kecamatan.geojson", regions_api.kecamatan_geojson, name="kecamatan-geojson"),
+    path("", include("jangkau.monitoring.urls")),  # /metrics and the gate GeoJSON first
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -93,12 +93,11 @@ def test_the_home_map_gets_the_latest_run_as_a_layer_that_is_off_at_first(covera
     server, run = coverage_data
     page.goto(server.url + "/")
     page.wait_for_selector("#map[data-loaded='141']", timeout=20_000)
-    if not page.evaluate("!!document.querySelector('script[src$=\"radio/coverage-layer.js\"]')"):
-        # Until web/home.html includes radio/_coverage_layer.html, add the script the same way.
-        page.add_script_tag(url=server.url + "/static/radio/coverage-layer.js")
+    assert page.evaluate("!!document.querySelector('script[src$=\"radio/coverage-layer.js\"]')")
     page.wait_for_selector(f"#map[data-coverage-run='{run.pk}']", timeout=10_000)
     assert page.locator("img.coverage-overlay").count() == 0
-    toggle = page.locator(".leaflet-control-layers label", has_text="Predicted coverage")
+    # The browser asks for Indonesian (the product's first language).
+    toggle = page.locator(".leaflet-control-layers label", has_text="Prediksi jangkauan")
     toggle.locator("input").check()
     page.wait_for_selector(f"img.coverage-overlay[data-run='{run.pk}']", timeout=5_000)
     assert page.locator("#coverage-legend").is_visible()

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import JsonResponse
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+AGENT_PATH_PREFIX = "/api/monitoring/agent/"
 
 
 def client_address(request) -> str:
@@ -49,6 +50,8 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def _check(self, request):
+        if request.path.startswith(AGENT_PATH_PREFIX):
+            return None  # probe agents authenticate with their own tokens (monitoring app)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return None
