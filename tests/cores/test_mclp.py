@@ -254,3 +254,18 @@ def test_malformed_input_is_named(kwargs, message):
 def test_duplicate_indices_in_a_cover_set_are_ignored():
     result = solve_mclp([2, 3], [[0, 0, 0], [1, 1]], 2, p=1)
     assert result.objective == 3.0 and result.chosen == [1]
+
+
+def test_swap_search_repairs_a_greedy_plan():
+    # Site 0 covers points 0-3, site 1 points 0, 1, 4, site 2 points 2, 3, 5 (weight 1 each).
+    # Greedy with p = 2 takes site 0 first (4 points) and ends at 5; swapping site 0 for the
+    # other one covers all 6.
+    from jangkau.cores.planning.mclp_input import flatten_covers
+    from jangkau.cores.planning.mclp_reduce import greedy_start, reduce_instance
+
+    covers = [[0, 1], [0, 1], [0, 2], [0, 2], [1], [2]]
+    indptr, indices = flatten_covers(covers, 6, 3)
+    reduced = reduce_instance(np.ones(6), indptr, indices, 3, None)
+    start = greedy_start(reduced, 2, None)
+    assert sorted(reduced.candidates[np.flatnonzero(start[:3] > 0.5)].tolist()) == [1, 2]
+    assert solve_mclp([1] * 6, covers, 3, p=2).chosen == [1, 2]

@@ -189,8 +189,9 @@ def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.nd
 
     Adds, one at a time, the candidate with the largest marginal covered weight (per unit of
     cost under a budget; lazily re-evaluated from a heap), while the count or budget allows.
-    Under a budget the best single affordable candidate replaces the greedy plan when it is
-    better, the usual safeguard of the cost-ratio greedy.
+    The greedy plan is then improved by :func:`swap_search`. Under a budget the best single
+    affordable candidate replaces the plan when it is better, the usual safeguard of the
+    cost-ratio greedy.
     """
     m = reduced.candidates.shape[0]
     lengths = np.diff(reduced.group_indptr)
@@ -230,6 +231,10 @@ def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.nd
         chosen.append(j)
         spent += float(cost[j]) if budget is not None else 0.0
         weight[col_groups[col_ptr[j] : col_ptr[j + 1]]] = 0.0
+    chosen = swap_search(reduced, col_ptr, col_groups, chosen, p, budget)
+    weight = reduced.group_weight.copy()
+    for j in chosen:
+        weight[col_groups[col_ptr[j] : col_ptr[j + 1]]] = 0.0
     start = np.zeros(m + reduced.group_weight.shape[0])
     start[chosen] = 1.0
     if budget is not None:
@@ -249,6 +254,110 @@ def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.nd
         covered[col_groups[col_ptr[j] : col_ptr[j + 1]]] = True
     start[m:] = covered
     return start
+
+
+def _gather(ptr: np.ndarray, data: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Concatenate ``data[ptr[i]:ptr[i+1]]`` for ``items``; also return each entry's item."""
+    lens = ptr[items + 1] - ptr[items]
+    total = int(lens.sum())
+    shift = np.repeat(ptr[items] - np.cumsum(lens) + lens, lens)
+    return data[shift + np.arange(total)], np.repeat(np.arange(items.shape[0]), lens)
+
+
+def swap_search(
+    reduced: Reduced,
+    col_ptr: np.ndarray,
+    col_groups: np.ndarray,
+    chosen: list[int],
+    p: int | None,
+    budget: float | None,
+    max_moves: int | None = None,
+) -> list[int]:
+    r"""Improve a plan by best-improvement add and swap moves (a 1-opt local search).
+
+    With :math:`n_g` the number of chosen sites covering group :math:`g`, a move that adds
+    site :math:`j` and drops chosen site :math:`k` changes the covered weight by
+
+    .. math::
+
+        \Delta(j, k) = \underbrace{s_j + \sum_{g \in C_j,\, n_g = 0} W_g}_{\text{gain}_j}
+        - \underbrace{\Bigl(s_k + \sum_{g \in C_k,\, n_g = 1} W_g\Bigr)}_{\text{loss}_k}
+        + \sum_{g \in C_j \cap C_k,\, n_g = 1} W_g ,
+
+    with :math:`C_j` the groups site :math:`j` covers and :math:`s_j` the weight only it covers.
+    Only sites with a positive gain can improve, so each step looks at the sites covering an
+    uncovered group. Moves respect the count or the budget; the best move is applied until
+    none improves or ``max_moves`` (default ``2 * len(chosen) + 20``) is reached. The result is
+    deterministic (ties go to the lowest index).
+    """
+    m = reduced.candidates.shape[0]
+    n_groups = reduced.group_weight.shape[0]
+    weight = reduced.group_weight
+    single = reduced.single_weight
+    cost = reduced.cand_cost
+    in_plan = np.zeros(m, dtype=bool)
+    in_plan[chosen] = True
+    count = np.zeros(n_groups, dtype=np.int64)
+    id_sum = np.zeros(n_groups, dtype=np.int64)  # the only coverer's index when count == 1
+    for j in chosen:
+        groups = col_groups[col_ptr[j] : col_ptr[j + 1]]
+        count[groups] += 1
+        id_sum[groups] += j
+    spent = float(cost[chosen].sum()) if budget is not None else 0.0
+    tolerance = 1e-9 * max(1.0, float(weight.sum() + single.sum()))
+    limit = 2 * len(chosen) + 20 if max_moves is None else max_moves
+    position = np.full(m, -1, dtype=np.int64)
+    for _ in range(limit):
+        plan = np.flatnonzero(in_plan)
+        position[plan] = np.arange(plan.shape[0])
+        uncovered = np.flatnonzero(count == 0)
+        cands, owner = _gather(reduced.group_indptr, reduced.group_indices, uncovered)
+        gain = np.bincount(cands, weights=weight[uncovered][owner], minlength=m).astype(float)
+        gain += np.where(in_plan, 0.0, single)
+        gain[in_plan] = 0.0
+        movers = np.flatnonzero(gain > tolerance)
+        if movers.shape[0] == 0:
+            break
+        if budget is None:
+            can_add = np.full(movers.shape[0], plan.shape[0] < p)
+        else:
+            can_add = spent + cost[movers] <= budget
+        add_delta = np.where(can_add, gain[movers], -np.inf)
+        best_add = int(np.argmax(add_delta))
+        best = (float(add_delta[best_add]), movers[best_add], -1)
+        if plan.shape[0]:
+            groups, owner = _gather(col_ptr, col_groups, plan)
+            once = count[groups] == 1
+            loss = single[plan] + np.bincount(
+                owner, weights=weight[groups] * once, minlength=plan.shape[0]
+            )
+            groups, owner = _gather(col_ptr, col_groups, movers)
+            once = count[groups] == 1
+            bonus = np.zeros((movers.shape[0], plan.shape[0]))
+            np.add.at(bonus, (owner[once], position[id_sum[groups[once]]]), weight[groups[once]])
+            delta = gain[movers][:, None] - loss[None, :] + bonus
+            if budget is not None:
+                fits = spent - cost[plan][None, :] + cost[movers][:, None] <= budget
+                delta = np.where(fits, delta, -np.inf)
+            flat = int(np.argmax(delta))
+            row, col = divmod(flat, plan.shape[0])
+            if delta[row, col] > best[0]:
+                best = (float(delta[row, col]), movers[row], plan[col])
+        improvement, j_in, k_out = best
+        if not improvement > tolerance:
+            break
+        if k_out >= 0:
+            groups = col_groups[col_ptr[k_out] : col_ptr[k_out + 1]]
+            count[groups] -= 1
+            id_sum[groups] -= k_out
+            in_plan[k_out] = False
+            spent -= float(cost[k_out]) if budget is not None else 0.0
+        groups = col_groups[col_ptr[j_in] : col_ptr[j_in + 1]]
+        count[groups] += 1
+        id_sum[groups] += j_in
+        in_plan[j_in] = True
+        spent += float(cost[j_in]) if budget is not None else 0.0
+    return np.flatnonzero(in_plan).tolist()
 
 
 def single_gains(reduced: Reduced, candidates: np.ndarray) -> np.ndarray:
