@@ -69,8 +69,10 @@ def _drive(base_url: str, screenshot: Path) -> dict:
         seen["legend"] = page.locator("#inventory-legend").is_visible()
         page.screenshot(path=str(screenshot), full_page=False)
         seen["facilities_before"] = page.locator("path[data-inventory='facility']").count()
-        page.locator(".leaflet-control-layers").hover()
-        overlays = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
+        # The inventory's control is the first of the map's layer controls.
+        control = page.locator(".leaflet-control-layers").first
+        control.hover()
+        overlays = control.locator(".leaflet-control-layers-overlays input[type=checkbox]")
         overlays.nth(3).check()  # sites, links, access points, facilities
         page.wait_for_selector("path[data-inventory='facility'][data-code='F-1']", timeout=10_000)
         seen["facilities_after"] = page.locator("path[data-inventory='facility']").count()
