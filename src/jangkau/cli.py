@@ -22,6 +22,7 @@ COMMANDS = {
     "agent-token": "agent-token NAME [--revoke]: issue or revoke a probe agent's token",
     "monitoring-rollup": "roll up probe results, detect outages, evaluate the gate, send alerts",
     "coverage": "coverage p2p --input PROFILES.jsonl --output OUT.jsonl (ITM point-to-point)",
+    "plan-costs": "plan-costs load|list: the versioned cost tables used by plans",
     "plan": "plan mclp --input INSTANCE.json --output RESULT.json (maximal covering location)",
     "agent": "run the network probe agent (see docs/agent.md)",
     "db_worker": "run the background task worker",

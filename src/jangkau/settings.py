@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jangkau.reports",
     "jangkau.radio",
     "jangkau.monitoring",
+    "jangkau.planning",
     "jangkau.web",
 ]
 
@@ -187,6 +188,9 @@ JANGKAU_ALERT_MAX_ATTEMPTS = envint("JANGKAU_ALERT_MAX_ATTEMPTS", 3)
 JANGKAU_METRICS_TOKEN = envstr("JANGKAU_METRICS_TOKEN", "")
 JANGKAU_METRICS_PER_MINUTE = envint("JANGKAU_METRICS_PER_MINUTE", 60)
 JANGKAU_AGENT_FAILED_AUTH_PER_MINUTE = envint("JANGKAU_AGENT_FAILED_AUTH_PER_MINUTE", 30)
+
+# Chromium for printing plan reports to PDF; empty = look on the PATH.
+JANGKAU_CHROMIUM = envstr("JANGKAU_CHROMIUM", "")
 
 # The regency this installation serves (its Kemendagri code); loaded by `jangkau setup`.
 JANGKAU_REGENCY_CODE = envstr("JANGKAU_REGENCY_CODE", "64.08")

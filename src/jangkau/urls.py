@@ -9,6 +9,7 @@ from jangkau.evidence.api import router as evidence_router
 from jangkau.inventory.api import router as inventory_router
 from jangkau.measurements.api import router as measurements_router
 from jangkau.monitoring.api import router as monitoring_router
+from jangkau.planning.api import router as planning_router
 from jangkau.radio.api import router as radio_router
 from jangkau.regions import api as regions_api
 from jangkau.reports.api import router as reports_router
@@ -20,6 +21,7 @@ api.add_router("/measurements", measurements_router)
 api.add_router("/reports", reports_router)
 api.add_router("/coverage", radio_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/planning", planning_router)
 
 urlpatterns = [
     path("api/regions/villages.geojson", regions_api.villages_geojson, name="villages-geojson"),
@@ -34,5 +36,6 @@ urlpatterns = [
     path("", include("jangkau.measurements.urls")),
     path("", include("jangkau.reports.urls")),
     path("", include("jangkau.radio.urls")),
+    path("", include("jangkau.planning.urls")),
     path("", include("jangkau.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Planning app: cost tables, scenarios and multi-year roadmaps built on the planning core."""
