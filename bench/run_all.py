@@ -60,7 +60,16 @@ def main() -> int:
         if result.returncode != 0:
             failed += 1
             print(result.stderr, file=sys.stderr)
-            sections.append(f"## {script.stem}\n\nFAILED (exit {result.returncode}).\n")
+            # a script exits non-zero when a goal is missed: keep its table, say so
+            sections.append(
+                (
+                    result.stdout.strip() + "\n\n"
+                    if result.stdout.strip()
+                    else f"## {script.stem}\n\n"
+                )
+                + f"**{script.name} exited {result.returncode}**: a goal above is not met, or the "
+                "script failed (its error output went to the terminal).\n"
+            )
         else:
             sections.append(result.stdout.strip() + "\n")
     if not args.no_write and not args.only:

@@ -333,3 +333,59 @@ def test_the_uuid_is_echoed_exactly_as_sent(client, agent_token, make_target):
     r = result(target, timezone.now())
     r["uuid"] = str(uuid.uuid4()).upper()
     assert post(client, token, batch([r])).json()["accepted"] == [r["uuid"]]
+
+
+def test_the_same_uuid_in_another_spelling_is_a_duplicate(client, agent_token, make_target):
+    agent, token = agent_token
+    target = make_target(agents=[agent])
+    r = result(target, timezone.now())
+    post(client, token, batch([r]))
+    again = {**r, "uuid": "{" + r["uuid"].upper() + "}"}
+    body = post(client, token, batch([again])).json()
+    assert body == {"accepted": [], "duplicates": [again["uuid"]], "rejected": []}
+    again = {**r, "uuid": r["uuid"].replace("-", "")}
+    assert post(client, token, batch([again])).json()["duplicates"] == [again["uuid"]]
+    assert ProbeResult.objects.count() == 1
+
+
+def test_errors_and_details_with_special_characters_are_stored_exactly(
+    client, agent_token, make_target
+):
+    """Tabs, new lines, backslashes and quotes survive the bulk paths (COPY text on PostgreSQL);
+    a NUL, which no text column holds, is dropped from the error."""
+    agent, token = agent_token
+    target = make_target(agents=[agent])
+    error = "a\tb\nc\rd \\N e\\\\f \"g\" 'h' ünï\x00"
+    detail = {"path": "C:\\temp\\x", "multi\nline": "t\tab", "quote": '"', "n": None, "u": "é"}
+    r = result(target, timezone.now(), ok=False, error=error, detail=detail)
+    assert post(client, token, batch([r])).json()["accepted"] == [r["uuid"]]
+    stored = ProbeResult.objects.get()
+    assert stored.error == error.replace("\x00", "")
+    assert stored.detail == detail
+    assert stored.latency_ms is None and stored.loss_pct is None
+
+
+def test_a_detail_holding_a_nul_character_is_rejected(client, agent_token, make_target):
+    agent, token = agent_token
+    target = make_target(agents=[agent])
+    good = result(target, timezone.now())
+    bad = result(target, timezone.now(), detail={"banner": "x\x00y"})
+    body = post(client, token, batch([good, bad])).json()
+    assert body["accepted"] == [good["uuid"]]
+    assert body["rejected"] == [
+        {"uuid": bad["uuid"], "error": "detail must not contain NUL characters"}
+    ]
+
+
+def test_deleting_an_agent_keeps_its_results_and_deleting_a_target_removes_them(
+    client, agent_token, make_target
+):
+    agent, token = agent_token
+    kept, dropped = make_target(agents=[agent]), make_target(agents=[agent])
+    post(client, token, batch([result(kept, timezone.now()), result(dropped, timezone.now())]))
+    assert set(ProbeResult.objects.values_list("agent_id", flat=True)) == {agent.pk}
+    Agent.objects.filter(pk=agent.pk).delete()
+    assert ProbeResult.objects.count() == 2
+    assert set(ProbeResult.objects.values_list("agent_id", flat=True)) == {None}
+    dropped.delete()
+    assert list(ProbeResult.objects.values_list("target_id", flat=True)) == [kept.pk]

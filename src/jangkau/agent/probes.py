@@ -23,11 +23,12 @@ import asyncio
 import socket
 import ssl
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from jangkau.agent.ids import uuid7
 
 KINDS = ("icmp", "tcp", "http", "dns")
 USER_AGENT = "jangkau-agent"
@@ -109,7 +110,7 @@ class ProbeResult:
     Attributes
     ----------
     uuid : str
-        Random uuid4, the idempotency key of the result.
+        Time-ordered uuid7 (:mod:`jangkau.agent.ids`), the idempotency key of the result.
     probe_id : int
     ts : str
         UTC start time of the run, ISO 8601 with ``Z``.
@@ -131,7 +132,7 @@ class ProbeResult:
     loss_pct: float | None = None
     error: str | None = None
     detail: dict = field(default_factory=dict)
-    uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    uuid: str = field(default_factory=lambda: str(uuid7()))
 
     def to_json(self) -> dict:
         """The wire representation (a JSON-serialisable dict)."""

@@ -18,14 +18,22 @@ class ProbeResult(models.Model):
     """
 
     uuid = models.UUIDField(_("uuid"), unique=True)
+    # no index of its own: the (target, ts) index below serves every lookup by target, and a
+    # second index on every row costs ingest (docs/benchmarks.md, ingest)
     target = models.ForeignKey(
         "monitoring.ProbeTarget",
+        db_index=False,
         on_delete=models.CASCADE,
         related_name="results",
         verbose_name=_("target"),
     )
+    # which agent uploaded it: provenance, not integrity (the ingest checks that the target
+    # belongs to the agent). No database constraint: PostgreSQL would check it row by row at
+    # every commit, an eighth of the ingest time. Django still sets it to null when an agent is
+    # deleted; a result stored in the very instant its agent is deleted keeps the old id.
     agent = models.ForeignKey(
         "monitoring.Agent",
+        db_constraint=False,
         null=True,
         on_delete=models.SET_NULL,
         related_name="results",
