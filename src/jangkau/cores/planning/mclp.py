@@ -26,10 +26,20 @@ from jangkau.cores.planning._highs import (
     solve_rowwise_mip,
 )
 from jangkau.cores.planning.mclp_input import check_number_array, check_scalars, flatten_covers
+from jangkau.cores.planning.mclp_lp import (
+    ABS_GAP,
+    is_proven,
+    rounded_plans,
+    simple_bound,
+    solve_relaxation,
+)
 from jangkau.cores.planning.mclp_reduce import (
     Reduced,
+    column_index,
     drop_redundant,
     greedy_start,
+    plan_start,
+    plan_value,
     reduce_instance,
 )
 
@@ -61,7 +71,9 @@ class MclpResult:
     stats : dict
         Sizes and timings for diagnostics: ``n_demand``, ``n_candidates``, ``model_rows``,
         ``model_columns``, ``model_nonzeros``, ``merged_demand_groups``,
-        ``single_cover_groups``, ``kept_candidates``, ``build_seconds``, ``solve_seconds``.
+        ``single_cover_groups``, ``kept_candidates``, ``build_seconds``, ``solve_seconds``,
+        and of the steps before branch and bound ``lp_bound``, ``lp_seconds``, ``lp_rounds``,
+        ``proven_by_lp``, ``proven_by_simple_bound``.
     """
 
     objective: float
@@ -113,6 +125,42 @@ def _build_arrays(reduced: Reduced, p: int | None, budget: float | None) -> dict
             [np.full(m, INTEGER, dtype=np.int32), np.full(g, CONTINUOUS, dtype=np.int32)]
         ),
     }
+
+
+def _from_relaxation(
+    reduced: Reduced,
+    arrays: dict[str, np.ndarray],
+    p: int | None,
+    budget: float | None,
+    start: np.ndarray,
+    time_limit: float | None,
+    started: float,
+    stats: dict[str, float],
+) -> tuple[list[int], bool]:
+    """The LP stage (:mod:`jangkau.cores.planning.mclp_lp`): the best plan known after
+    rounding the relaxation, and whether the relaxation's bound proves it optimal."""
+    m = reduced.candidates.shape[0]
+    plan = np.flatnonzero(start[:m] > 0.5).tolist()
+    col_ptr, col_groups = column_index(reduced)
+    if plan_value(reduced, col_ptr, col_groups, plan) >= simple_bound(reduced, p) - ABS_GAP:
+        stats.update(lp_seconds=0.0, lp_rounds=0, proven_by_lp=False, proven_by_simple_bound=True)
+        return plan, True
+    lp_start = time.perf_counter()
+    left = None if time_limit is None else max(0.0, time_limit - (lp_start - started))
+    relaxation = solve_relaxation(arrays, left)
+    if relaxation is None:
+        stats.update(lp_seconds=time.perf_counter() - lp_start, lp_rounds=0, proven_by_lp=False)
+        return plan, False
+    deadline = None if time_limit is None else started + time_limit
+    plan, value, rounds = rounded_plans(reduced, relaxation, p, budget, plan, deadline=deadline)
+    proven = is_proven(value, relaxation)
+    stats.update(
+        lp_bound=relaxation.bound,
+        lp_seconds=time.perf_counter() - lp_start,
+        lp_rounds=rounds,
+        proven_by_lp=proven,
+    )
+    return plan, proven
 
 
 def solve_mclp(
@@ -190,8 +238,19 @@ def solve_mclp(
        :math:`x_j = 1`, so its weight moves onto the objective coefficient of :math:`x_j` and
        its row and column disappear.
 
-    HiGHS runs with one thread, ``random_seed`` 0 and ``mip_rel_gap`` 0, so results are
-    deterministic and optimal up to HiGHS's absolute gap tolerance (1e-6).
+    Then a plan is sought and, where possible, proven optimal before any branch and bound:
+
+    5. a greedy plan improved by swap moves (``mclp_reduce.greedy_start``); if it reaches a
+       simple bound (all the weight there is, or the ``p`` largest single-site coverages) it
+       is optimal and returned;
+    6. otherwise the LP relaxation is solved; plans rounded from it and improved by swap
+       moves replace the greedy plan when better, and a plan that reaches the relaxation's
+       optimum is optimal and returned (:mod:`jangkau.cores.planning.mclp_lp`);
+    7. otherwise HiGHS's branch and bound starts from the best plan.
+
+    HiGHS runs with one thread, ``random_seed`` 0 and ``mip_rel_gap`` 0, the rounding with a
+    seeded generator, so results are deterministic and optimal up to HiGHS's absolute gap
+    tolerance (1e-6), the same tolerance steps 5 and 6 prove optimality with.
 
     References
     ----------
@@ -239,17 +298,31 @@ def solve_mclp(
             model_columns=arrays["col_cost"].shape[0],
             model_nonzeros=arrays["value"].shape[0],
         )
-        highs = new_highs(time_limit=time_limit, presolve=False)
         build_seconds = time.perf_counter() - build_start
         solve_start = time.perf_counter()
-        start = greedy_start(reduced, None if budget is not None else int(p), budget)
-        outcome = solve_rowwise_mip(highs, maximize=True, start_values=start, **arrays)
-        solve_seconds = time.perf_counter() - solve_start
-        status, gap = outcome.status, outcome.gap
-        if outcome.values is None:
-            chosen_pos = np.zeros(0, dtype=np.int64)
+        count = None if budget is not None else int(p)
+        start = greedy_start(reduced, count, budget)
+        plan, proven = _from_relaxation(
+            reduced, arrays, count, budget, start, time_limit, started, stats
+        )
+        if proven:
+            chosen_pos = np.asarray(plan, dtype=np.int64)
         else:
-            chosen_pos = np.flatnonzero(outcome.values[:m] > 0.5)
+            col_ptr, col_groups = column_index(reduced)
+            start = plan_start(reduced, col_ptr, col_groups, plan)
+            left = (
+                None
+                if time_limit is None
+                else max(0.0, time_limit - (time.perf_counter() - started))
+            )
+            highs = new_highs(time_limit=left, presolve=False)
+            outcome = solve_rowwise_mip(highs, maximize=True, start_values=start, **arrays)
+            status, gap = outcome.status, outcome.gap
+            if outcome.values is None:
+                chosen_pos = np.zeros(0, dtype=np.int64)
+            else:
+                chosen_pos = np.flatnonzero(outcome.values[:m] > 0.5)
+        solve_seconds = time.perf_counter() - solve_start
         chosen_pos = drop_redundant(chosen_pos, reduced, cost_array)
     chosen = reduced.candidates[chosen_pos]
     is_chosen = np.zeros(n_candidates, dtype=bool)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Reduced", "drop_redundant", "greedy_start", "reduce_instance"]
+__all__ = [
+    "Reduced",
+    "column_index",
+    "drop_redundant",
+    "greedy_start",
+    "plan_start",
+    "plan_value",
+    "reduce_instance",
+]
 
 
 @dataclass
@@ -184,6 +192,39 @@ def drop_redundant(chosen: np.ndarray, reduced: Reduced, costs: np.ndarray | Non
     return np.flatnonzero(is_chosen)
 
 
+def column_index(reduced: Reduced) -> tuple[np.ndarray, np.ndarray]:
+    """The groups each candidate covers, as CSR: ``col_groups[col_ptr[j]:col_ptr[j + 1]]``."""
+    m = reduced.candidates.shape[0]
+    lengths = np.diff(reduced.group_indptr)
+    group_of = np.repeat(np.arange(lengths.shape[0]), lengths)
+    order = np.argsort(reduced.group_indices, kind="stable")
+    col_ptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(reduced.group_indices, minlength=m), out=col_ptr[1:])
+    return col_ptr, group_of[order]
+
+
+def plan_value(
+    reduced: Reduced, col_ptr: np.ndarray, col_groups: np.ndarray, plan: list[int]
+) -> float:
+    """Covered weight of a plan (positions in the reduced model)."""
+    covered = np.zeros(reduced.group_weight.shape[0], dtype=bool)
+    for j in plan:
+        covered[col_groups[col_ptr[j] : col_ptr[j + 1]]] = True
+    return float(reduced.single_weight[plan].sum()) + float(reduced.group_weight[covered].sum())
+
+
+def plan_start(
+    reduced: Reduced, col_ptr: np.ndarray, col_groups: np.ndarray, plan: list[int]
+) -> np.ndarray:
+    """A plan as a full column vector for HiGHS: sites, then the groups they cover."""
+    m = reduced.candidates.shape[0]
+    start = np.zeros(m + reduced.group_weight.shape[0])
+    start[plan] = 1.0
+    for j in plan:
+        start[m + col_groups[col_ptr[j] : col_ptr[j + 1]]] = 1.0
+    return start
+
+
 def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.ndarray:
     """Greedy plan in the reduced space, used only as HiGHS's starting incumbent.
 
@@ -194,12 +235,7 @@ def greedy_start(reduced: Reduced, p: int | None, budget: float | None) -> np.nd
     cost-ratio greedy.
     """
     m = reduced.candidates.shape[0]
-    lengths = np.diff(reduced.group_indptr)
-    group_of = np.repeat(np.arange(lengths.shape[0]), lengths)
-    order = np.argsort(reduced.group_indices, kind="stable")
-    col_groups = group_of[order]
-    col_ptr = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(np.bincount(reduced.group_indices, minlength=m), out=col_ptr[1:])
+    col_ptr, col_groups = column_index(reduced)
     weight = reduced.group_weight.copy()
     cost = reduced.cand_cost
 
