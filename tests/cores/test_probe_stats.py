@@ -106,8 +106,9 @@ def test_gap_excluded_from_availability_and_reported_as_coverage():
     ts, ok, lat = minute_series(1440)
     ok[100:112] = False
     keep = (ts < 6 * HOUR_S) | (ts >= 12 * HOUR_S)
-    st = summarize(prepare_series(ts[keep], ok[keep], lat[keep]), start=0, end=DAY_S,
-                   interval_s=MIN)
+    st = summarize(
+        prepare_series(ts[keep], ok[keep], lat[keep]), start=0, end=DAY_S, interval_s=MIN
+    )
     assert st.n_results == 1080
     assert st.availability_pct == pytest.approx(100 * 1068 / 1080)
     assert st.coverage_pct == pytest.approx(75.0)
@@ -151,9 +152,14 @@ def test_loss_icmp_packets_and_other_kinds():
     assert loss_pct([True, True, False, True]) == 25.0
     # ICMP: 3 results x 4 packets, 1 + 0 + 4 lost = 5/12
     assert loss_pct([True, True, False], sent=[4, 4, 4], lost=[1, 0, 4]) == pytest.approx(
-        100 * 5 / 12)
-    st = summarize(prepare_series([0.0, 60.0], [True, True], [1.0, 1.0], sent=[5, 5],
-                                  lost=[1, 0]), start=0, end=120, interval_s=60)
+        100 * 5 / 12
+    )
+    st = summarize(
+        prepare_series([0.0, 60.0], [True, True], [1.0, 1.0], sent=[5, 5], lost=[1, 0]),
+        start=0,
+        end=120,
+        interval_s=60,
+    )
     assert st.loss_pct == 10.0
 
 
@@ -186,8 +192,11 @@ def test_rollup_p95_within_documented_error(dist):
     spec = HistogramSpec()
     r = coarsen(rollup(ts, ok, lat, width_s=300, target=1, spec=spec), DAY_S)
     ws = window_stats(r, 0, n * MIN, interval_s=MIN)
-    for q, got in ((50, ws.latency_p50_ms[0]), (95, ws.latency_p95_ms[0]),
-                   (99, ws.latency_p99_ms[0])):
+    for q, got in (
+        (50, ws.latency_p50_ms[0]),
+        (95, ws.latency_p95_ms[0]),
+        (99, ws.latency_p99_ms[0]),
+    ):
         exact = np.percentile(lat[ok], q, method="linear")
         bound = spec.relative_error * exact + spec.lo_ms / 2
         assert abs(got - exact) <= bound + 1e-9, (dist, q, got, exact, bound)
@@ -240,6 +249,17 @@ def test_window_stats_many_targets_and_missing_target():
     # a sub-window: only buckets starting inside it
     ws2 = window_stats(table, DAY_S, 3 * DAY_S, interval_s=MIN)
     assert ws2.count.tolist() == [2880, 2880, 2880]
+
+
+def test_window_stats_for_named_targets_on_a_window_without_rows():
+    table = rollup(
+        np.arange(60) * MIN, np.ones(60, bool), np.full(60, 20.0), width_s=DAY_S, target=7
+    )
+    ws = window_stats(table, 5 * DAY_S, 6 * DAY_S, interval_s=MIN, targets=[8, 7])
+    assert ws.target.tolist() == [8, 7]
+    assert ws.count.tolist() == [0, 0]
+    assert ws.coverage_pct.tolist() == [0.0, 0.0]
+    assert np.isnan(ws.availability_pct).all() and np.isnan(ws.latency_mean_ms).all()
 
 
 def test_histogram_quantiles_empty_row_is_nan():
@@ -302,8 +322,9 @@ def test_monthly_sla_from_rollup_matches_raw_and_refuses_straddling_buckets():
     day = rollup(ts, ok, width_s=DAY_S, target=3, offset_s=WITA_OFFSET_S)
     raw = monthly_sla(ts, ok, target_pct=99.5, tz_offset_s=WITA_OFFSET_S)
     from_r = monthly_sla_from_rollup(day, target_pct={3: 99.5}, tz_offset_s=WITA_OFFSET_S)
-    assert [(r.month, r.n_results, r.n_success, r.compliant) for r in from_r] == \
-        [(r.month, r.n_results, r.n_success, r.compliant) for r in raw]
+    assert [(r.month, r.n_results, r.n_success, r.compliant) for r in from_r] == [
+        (r.month, r.n_results, r.n_success, r.compliant) for r in raw
+    ]
     utc_days = rollup(ts, ok, width_s=DAY_S, target=3)
     with pytest.raises(ValueError, match="straddle"):
         monthly_sla_from_rollup(utc_days, target_pct=99.5, tz_offset_s=WITA_OFFSET_S)

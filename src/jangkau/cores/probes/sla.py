@@ -158,7 +158,10 @@ def window_stats(
     if targets is not None:
         want = np.asarray(targets, dtype=np.int64).ravel()
         pos = np.searchsorted(keys, want)
-        found = (pos < keys.size) & (keys[np.minimum(pos, max(keys.size - 1, 0))] == want)
+        if keys.size:
+            found = (pos < keys.size) & (keys[np.minimum(pos, keys.size - 1)] == want)
+        else:  # no row in the window: every wanted target is absent
+            found = np.zeros(want.size, dtype=bool)
         take = np.where(found, pos, 0)
 
         def pick(v, fill):

@@ -403,34 +403,9 @@ def window_rollup(start: float, end: float, targets: Iterable[int] | None = None
 def window_stats_for(
     r: Rollup, start: float, end: float, *, interval_s: float, targets: list[int]
 ) -> WindowStats:
-    """:func:`~jangkau.cores.probes.window_stats` for exactly ``targets``, also when no row of
-    ``r`` lies in the window.
-
-    ``window_stats(..., targets=...)`` fails on a window without any row (it indexes an empty
-    key array); one zero-count row per target at ``start`` gives the documented result for
-    absent targets (zero counts, coverage 0, availability NaN) without that path.
-    """
+    """:func:`~jangkau.cores.probes.window_stats` for exactly ``targets`` (all of ``r``'s when
+    empty); a target without a row in the window gets zero counts, coverage 0 and NaN
+    availability."""
     if not targets:
         return window_stats(r, start, end, interval_s=interval_s)
-    inside = (r.bucket_start >= start) & (r.bucket_start < end)
-    if not inside.any():
-        n = len(targets)
-        zi, zf = np.zeros(n, np.int64), np.zeros(n, np.float64)
-        nan = np.full(n, np.nan)
-        r = Rollup(
-            width_s=r.width_s,
-            offset_s=r.offset_s,
-            spec=r.spec,
-            target=np.asarray(sorted(targets), np.int64),
-            bucket_start=np.full(n, int(math.floor(start)), np.int64),
-            count=zi,
-            successes=zi,
-            latency_count=zi,
-            latency_sum=zf,
-            latency_min=nan,
-            latency_max=nan,
-            packets_sent=zi,
-            packets_lost=zi,
-            hist=np.zeros((n, r.spec.n_bins), np.int32),
-        )
     return window_stats(r, start, end, interval_s=interval_s, targets=targets)
