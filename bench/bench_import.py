@@ -108,9 +108,12 @@ def child_import(data_dir: Path, path: Path) -> dict:
         marks.setdefault(f"{step}_start", now)
         marks[f"{step}_end"] = now
 
+    from django.utils import translation
+
     baseline = rss_mb()
     start, cpu = time.perf_counter(), time.process_time()
-    result = run_import("speedtests", path, progress=progress, max_bytes=0)
+    with translation.override("en"):  # the step names are read from the progress messages
+        result = run_import("speedtests", path, progress=progress, max_bytes=0)
     return {
         "rows": result.rows,
         "created": result.created,
