@@ -3,8 +3,8 @@
 A result's uuid is its idempotency key: the server stores each uuid once, under a unique index.
 A random uuid4 lands on a random page of that index, so every insert dirties a different page;
 a uuid7 starts with the Unix time in milliseconds, so the results of one upload (and of one
-agent over time) land together at the right-hand end of the index. On SQLite this doubles the
-rows the server can store per second (docs/benchmarks.md, ingest). The remaining 74 bits are
+agent over time) land together at the right-hand end of the index. On SQLite the server then
+stores 1.7 times the results per second (docs/benchmarks.md, ingest). The remaining 74 bits are
 random, so two agents (or two results within one millisecond) do not collide in practice; the
 server would report such a collision as a duplicate, never overwrite.
 
