@@ -257,8 +257,8 @@ def _insert_postgresql(conn, rows: list[tuple], agent_id: int, received_at: date
     """PostgreSQL: ``COPY`` the batch into a session temporary table (``ON COMMIT DELETE
     ROWS``), then one ``INSERT ... SELECT ... ON CONFLICT (uuid) DO NOTHING RETURNING uuid``.
 
-    The COPY text is written in one piece (``_copy_line``), half the cost of psycopg's per-row
-    ``write_row``; binding thousands of parameters or arrays is several times slower still.
+    The COPY text is written in one piece (``_copy_line``), cheaper than psycopg's per-row
+    ``write_row``; binding thousands of parameters or arrays is several times slower.
     Needs a session that keeps temporary tables for the transaction (not a statement-pooling
     proxy).
     """
