@@ -445,3 +445,48 @@ def test_distances_accumulate_like_itm():
             got = _accumulate(start, sign * step, count)
             expected = [running(start[k], sign * step[k], int(count[k])) for k in range(64)]
             assert got.tolist() == expected
+
+
+def test_compiled_window_sums_match_plain_sums_on_every_window_length():
+    from jangkau.cores.propagation.itm_kernels import window_sums
+
+    rng = np.random.default_rng(SEED)
+    z = rng.normal(300.0, 80.0, (6, 40))
+    rows = np.repeat(np.arange(6), 8).astype(np.intp)
+    ja = rng.integers(0, 39, rows.size).astype(np.intp)
+    jb = np.minimum(ja + np.arange(rows.size) % 8, 39).astype(np.intp)  # lengths 1 to 8
+    s0, s1 = window_sums(z, rows, ja, jb)
+    for q, (r, a, b) in enumerate(zip(rows, ja, jb, strict=True)):
+        j = np.arange(a, b + 1)
+        assert s0[q] == pytest.approx(z[r, j].sum(), rel=1e-13)
+        assert s1[q] == pytest.approx((j * z[r, j]).sum(), rel=1e-13)
+
+
+def test_compiled_resampling_matches_interpolation_minus_least_squares_slope():
+    from jangkau.cores.propagation.itm_kernels import resample_detrended
+
+    rng = np.random.default_rng(SEED + 7)
+    z = np.cumsum(rng.normal(0.0, 10.0, (5, 120)), axis=1)
+    rows = np.array([4, 0, 2], dtype=np.intp)
+    start = rng.uniform(0.0, 20.0, 5)
+    width = rng.uniform(30.0, 119.0 - start)
+    for size in (35, 38, 245):  # the remainder loop of the four partial sums, and none
+        sn = size - 1.0
+        j = np.arange(size, dtype=float)
+        w = j - 0.5 * sn
+        w[0] *= 0.5
+        w[-1] *= 0.5
+        w *= 12.0 / ((sn * sn + 2.0) * sn)
+        out = np.empty((rows.size, size))
+        resample_detrended(z, rows, start, width, w, out)
+        for q, r in enumerate(rows):
+            u = np.interp(start[r] + j * width[r] / sn, np.arange(120.0), z[r])
+            np.testing.assert_allclose(out[q], u - (u @ w) * j, rtol=0, atol=1e-9)
+
+
+def test_read_only_and_broadcast_profiles_are_accepted():
+    z = np.broadcast_to(CRYSTAL_PALACE_MURSLEY, (3, len(CRYSTAL_PALACE_MURSLEY)))
+    assert not z.flags.writeable
+    result = itm_p2p(z, CRYSTAL_PALACE_STEP_M, [100.0, 600.0, 2000.0], 30.0, 10.0)
+    single = itm_p2p(np.array(CRYSTAL_PALACE_MURSLEY), CRYSTAL_PALACE_STEP_M, 600.0, 30.0, 10.0)
+    assert result.loss_db[1] == single.loss_db

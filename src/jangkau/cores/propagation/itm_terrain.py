@@ -7,8 +7,10 @@ This module turns terrain profiles into the path parameters of the Irregular Ter
 ``dlthx`` and ``qlrpfl`` of ``itm.cpp`` [2]_). Every function takes a 2-D array ``z`` of
 ``m`` equal-length profiles with ``n + 1`` elevations each (first sample under the
 transmitter, last under the receiver, spacing ``xi`` metres) and returns one value per
-profile. Loops over profile points become array operations, branches become masks, and the
-work is done in blocks of rows small enough to stay in the CPU cache.
+profile. Across profiles, branches become masks; the three walks along each profile (horizon
+search, resampling for :math:`\Delta h`, window sums) are compiled loops
+(:mod:`.itm_kernels`), and the sort of :math:`\Delta h` runs in blocks of rows small enough
+to stay in the CPU cache.
 
 Distances along the profile are accumulated exactly as ITM does (``sa += xi``,
 ``sb -= xi``), because the horizon distances feed integer decisions (the samples of the
@@ -30,6 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jangkau.cores.propagation.itm_kernels import (
+    horizon_points,
+    resample_detrended,
+    window_sums,
+)
 from jangkau.cores.propagation.itm_numerics import py_max, py_min
 
 _BLOCK_ELEMENTS = 1 << 15
@@ -160,44 +167,16 @@ def horizons(z, xi, hg0, hg1, gme):
 
     # Search on angles scaled by x_i: alpha_i x_i = (z_i - z_a)/i - c i with c = q_c x_i^2,
     # and beta_i x_i = (z_i - z_b)/j - c j with j = n - i, i.e. (z_i - z_b)/j + c i - c n:
-    # the constant c n does not move the maximum. Whole rows are used (contiguous) and the
-    # two end points are excluded by hand.
+    # the constant c n does not move the maximum. The receiver side only matters where
+    # something obstructs the ray; the kernel keeps a margin so that the exact test below
+    # (ITM's q > 0) is never short of a candidate.
     i = np.arange(float(n_pts))
     inv_i = np.zeros(n_pts)
     inv_i[1:] = 1.0 / i[1:]
     inv_j = inv_i[::-1].copy()
-    curv = qc * xi * xi
-    threshold = the0 * xi
-    best0 = np.empty(m, dtype=np.intp)
-    best1 = np.zeros(m, dtype=np.intp)
-    for s in _blocks(m, n_pts, _BLOCK_ELEMENTS * 2):
-        rows = z[s]
-        bend = np.multiply.outer(curv[s], i)
-        t = np.subtract(rows, za[s, None])
-        t *= inv_i
-        t -= bend
-        t[:, 0] = -np.inf
-        t[:, -1] = -np.inf
-        b0 = t.argmax(axis=1)
-        best0[s] = b0
-        # The receiver side only matters where something obstructs the ray; keep a margin
-        # so that the exact test below (ITM's q > 0) is never short of a candidate.
-        top = t[np.arange(t.shape[0]), b0]
-        near = np.flatnonzero(top > threshold[s] - 1e-9 * (np.abs(threshold[s]) + 1.0))
-        if 2 * near.size > t.shape[0]:
-            np.subtract(rows, zb[s, None], out=t)
-            t *= inv_j
-            t += bend
-            t[:, 0] = -np.inf
-            t[:, -1] = -np.inf
-            best1[s] = t.argmax(axis=1)
-        elif near.size:
-            u = np.subtract(rows[near], zb[s][near, None])
-            u *= inv_j
-            u += bend[near]
-            u[:, 0] = -np.inf
-            u[:, -1] = -np.inf
-            best1[s.start + near] = u.argmax(axis=1)
+    best0, best1 = horizon_points(
+        np.ascontiguousarray(z), za, zb, qc * xi * xi, the0 * xi, inv_i, inv_j
+    )
 
     rows = np.arange(m)
     p0 = np.maximum(best0, 1)  # profile index of the transmitter horizon
@@ -230,63 +209,19 @@ def _window_sums(z, requests):
     r"""Sums :math:`\sum_{j=j_a}^{j_b} z_j` and :math:`\sum_{j=j_a}^{j_b} j z_j` per window.
 
     ``requests`` is a list of ``(rows, ja, jb)``: windows ``[ja, jb]`` on the profiles
-    ``rows``. Rows are visited in blocks; within a block the windows of all requests (in
-    ascending row order) are reduced by one :func:`numpy.add.reduceat` over the flattened
-    block and one over the block weighted by the sample index (overlapping windows are fine:
-    reduceat sums each ``[start, end)`` pair on its own). Every window ends before the end of
-    the reduced buffer (the next row's first sample, or an appended zero, follows it), so
-    reduceat sums every window the same way whatever the blocks: results do not depend on the
-    batch.
+    ``rows``. Each window is summed on its own, in one compiled loop
+    (:func:`.itm_kernels.window_sums`), so results do not depend on the batch.
 
     Returns
     -------
     list of (numpy.ndarray, numpy.ndarray)
         For each request, the two sums per row.
     """
-    m, n_pts = z.shape
     z = np.ascontiguousarray(z)
-    flat = z.ravel()
-    weight = np.arange(n_pts, dtype=float)
-    block_rows = max(1, _BLOCK_ELEMENTS * 4 // n_pts)
-    weighted = np.zeros(block_rows * n_pts + 1)
-    # All windows of all requests, ordered by row (stable: timsort merges sorted runs).
-    sizes = [rows.size for rows, _, _ in requests]
-    all_rows = np.concatenate([rows for rows, _, _ in requests]).astype(np.intp)
-    order = np.argsort(all_rows, kind="stable")
-    srows = all_rows[order]
-    sja = np.concatenate([ja for _, ja, _ in requests]).astype(np.intp)[order]
-    sjb = np.concatenate([jb for _, _, jb in requests]).astype(np.intp)[order]
-    s0 = np.empty(srows.size)
-    s1 = np.empty(srows.size)
-    for s in _blocks(m, n_pts, _BLOCK_ELEMENTS * 4):
-        lo, hi = np.searchsorted(srows, [s.start, s.stop])
-        if lo == hi:
-            continue
-        size = (s.stop - s.start) * n_pts
-        begin = s.start * n_pts
-        if s.stop < m:
-            plain = flat[begin : begin + size + 1]
-        else:
-            plain = np.concatenate((flat[begin:], [0.0]))
-        block = z[s]
-        np.multiply(block, weight, out=weighted[:size].reshape(block.shape))
-        weighted[size] = 0.0
-        local = (srows[lo:hi] - s.start) * n_pts
-        bounds = np.empty(2 * (hi - lo), dtype=np.intp)
-        bounds[0::2] = local + sja[lo:hi]
-        bounds[1::2] = local + sjb[lo:hi] + 1
-        s0[lo:hi] = np.add.reduceat(plain, bounds)[0::2]
-        s1[lo:hi] = np.add.reduceat(weighted[: size + 1], bounds)[0::2]
-    sum0 = np.empty_like(s0)
-    sum1 = np.empty_like(s1)
-    sum0[order] = s0
-    sum1[order] = s1
-    out = []
-    start = 0
-    for size in sizes:
-        out.append((sum0[start : start + size], sum1[start : start + size]))
-        start += size
-    return out
+    return [
+        window_sums(z, rows.astype(np.intp), ja.astype(np.intp), jb.astype(np.intp))
+        for rows, ja, jb in requests
+    ]
 
 
 def _fit_lines(z, requests):
@@ -329,7 +264,7 @@ def least_squares_line(z, xi, x1, x2, rows=None):
         z(0) = a - b\,c, \qquad z(n) = a + b\,(n - c),
 
     :math:`a` being the fitted value at :math:`c` and :math:`b` the slope per sample. The sums
-    are segment reductions (:func:`numpy.add.reduceat`) over the flattened profiles.
+    are one compiled loop per window (:func:`.itm_kernels.window_sums`).
 
     Parameters
     ----------
@@ -380,9 +315,8 @@ def terrain_irregularity(z, xi, x1, x2):
     numpy.ndarray, shape (m,)
         :math:`\Delta h` (m).
     """
-    m, n_pts = z.shape
-    zf = np.ascontiguousarray(z).ravel()
-    zf_next = zf[1:]
+    m = z.shape[0]
+    z = np.ascontiguousarray(z)
     xa = x1 / xi
     xb = x2 / xi
     width = xb - xa
@@ -394,29 +328,17 @@ def terrain_irregularity(z, xi, x1, x2):
         group = np.flatnonzero(valid & (n == size))
         k = int(ka[group[0]])
         sn = float(size - 1)
-        j = np.arange(size, dtype=float)
         # Trapezoid least-squares slope weights, centred on sn / 2.
-        w = j - 0.5 * sn
+        w = np.arange(size, dtype=float) - 0.5 * sn
         w[0] *= 0.5
         w[-1] *= 0.5
         w *= 12.0 / ((sn * sn + 2.0) * sn)
         for s in _blocks(group.size, size):
             r = group[s]
-            pos = np.multiply.outer(width[r] / sn, j)
-            pos += xa[r, None]
-            lo = pos.astype(np.intp)
-            np.minimum(lo[:, -1], n_pts - 2, out=lo[:, -1])
-            pos -= lo
-            lo += (r * n_pts)[:, None]
-            base = zf.take(lo)
-            upper = zf_next.take(lo)
-            upper -= base
-            upper *= pos
-            upper += base
-            slope = np.einsum("ij,j->i", upper, w)  # per-row sums: independent of the batch
-            upper -= np.multiply.outer(slope, j)
-            upper.sort(axis=1)
-            dh[r] = upper[:, size - k] - upper[:, k - 1]
+            residuals = np.empty((r.size, size))
+            resample_detrended(z, r, xa, width, w, residuals)
+            residuals.sort(axis=1)
+            dh[r] = residuals[:, size - k] - residuals[:, k - 1]
     return np.where(valid, dh / (1.0 - 0.8 * np.exp(-(x2 - x1) / 50e3)), 0.0)
 
 
