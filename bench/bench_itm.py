@@ -135,7 +135,11 @@ def main(argv=None) -> int:
     print()
     print(f"- date: {now}")
     print(f"- machine: {platform.platform()}; {_cpu_name()}; {os.cpu_count()} CPUs")
-    print(f"- python {platform.python_version()}, numpy {np.__version__}")
+    import numba
+
+    print(
+        f"- python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}"
+    )
     print(
         "- timing: CPU time of this process, single thread; best of "
         f"{args.repeat} runs for each; goal: ours >= {GOAL:.0f}x itmlogic; random profiles "
