@@ -127,3 +127,52 @@ def test_without_javascript_the_plain_form_checks_the_place_and_files_the_report
     report = CitizenReport.objects.get(reference=reference)
     assert (report.answer, report.location_method) == ("calls_only", "typed")
     context.close()
+
+
+def test_a_planner_moves_a_report_to_the_village_its_note_names(live_kutim, browser, artifacts):
+    from jangkau.reports.forms import CitizenReportForm
+    from jangkau.reports.models import CitizenReport
+    from jangkau.reports.services import file_report
+
+    manubar = "64.08.11.2002"
+    form = CitizenReportForm(
+        data={
+            "latitude": str(SANDARAN_LAT),
+            "longitude": str(SANDARAN_LON),
+            "location_method": "map",
+            "operator": "telkomsel",
+            "answer": "calls_only",
+            "note": "Saya di Desa Manubar, dekat sekolah",
+            "website": "",
+        }
+    )
+    assert form.is_valid(), form.errors
+    reference = file_report(form, address="10.1.2.3", channel="web").report.reference
+
+    make_planner("planner-desa")
+    context = phone_context(browser)
+    page = context.new_page()
+    page.goto(live_kutim.url + "/lapor/moderasi/")
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("#id_username", "planner-desa")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type='submit']").tap()
+    page.wait_for_selector(f"#report-{reference}")
+    assert page.locator("#village-choices option").count() == 141
+    item = page.locator(f"#report-{reference}")
+    item.locator("details.correct-village summary").tap()
+    item.locator("input[name='village']").fill(manubar)
+    item.locator("details.correct-village input[name='reason']").fill("catatan menyebut Manubar")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the moderation page is {width}px wide on a 375px screen"
+    item.locator("button[data-action='correct-village']").tap()
+    page.wait_for_selector(f"#report-{reference} ul.corrections li", timeout=10_000)
+    moved = page.locator(f"#report-{reference}")
+    assert "Manubar" in moved.locator("p").first.inner_text()
+    assert moved.get_attribute("data-state") == "pending"  # moving is not deciding
+    page.screenshot(path=str(artifacts / "lapor-sinyal-village-correction.png"), full_page=True)
+    context.close()
+
+    report = CitizenReport.objects.get(reference=reference)
+    assert report.village.code == manubar
+    assert report.village_corrections.get().reason == "catatan menyebut Manubar"

@@ -1,9 +1,9 @@
-"""Admin: citizen reports and their decisions, read only (decide in the moderation queue, which
-records who decided and turns approvals into evidence)."""
+"""Admin: citizen reports, their decisions and village corrections, read only (decide and
+correct in the moderation queue, which records who did it and keeps the evidence in step)."""
 
 from django.contrib import admin
 
-from jangkau.reports.models import CitizenReport, ModerationDecision
+from jangkau.reports.models import CitizenReport, ModerationDecision, VillageCorrection
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,15 +14,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class DecisionInline(admin.TabularInline):
-    model = ModerationDecision
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["decided_at", "previous_state", "state", "moderator", "reason"]
-    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = ModerationDecision
+    fields = ["decided_at", "previous_state", "state", "moderator", "reason"]
+    readonly_fields = fields
+
+
+class CorrectionInline(ReadOnlyInline):
+    model = VillageCorrection
+    fields = ["corrected_at", "previous_village", "village", "moderator", "reason", "distance_m"]
+    readonly_fields = fields
 
 
 @admin.register(CitizenReport)
@@ -30,10 +39,15 @@ class CitizenReportAdmin(ReadOnlyAdmin):
     list_display = ["reference", "village", "answer", "operator", "state", "submitted_at"]
     list_filter = ["state", "answer", "operator", "channel"]
     search_fields = ["reference", "village__code", "village__name"]
-    inlines = [DecisionInline]
+    inlines = [DecisionInline, CorrectionInline]
 
 
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(ReadOnlyAdmin):
     list_display = ["report", "previous_state", "state", "moderator", "decided_at"]
     list_filter = ["state"]
+
+
+@admin.register(VillageCorrection)
+class VillageCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["report", "previous_village", "village", "moderator", "corrected_at"]

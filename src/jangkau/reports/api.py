@@ -26,7 +26,12 @@ from jangkau.reports.choices import (
     ReportStateChoices,
     ServiceAnswerChoices,
 )
-from jangkau.reports.forms import CitizenReportForm, DecisionForm, LocationForm
+from jangkau.reports.forms import (
+    CitizenReportForm,
+    DecisionForm,
+    LocationForm,
+    VillageCorrectionForm,
+)
 from jangkau.reports.guards import limit_api_body
 from jangkau.reports.limits import MAX_LATENCY_MS, MAX_MBPS, MAX_NOTE_CHARS, MAX_REASON_CHARS
 from jangkau.reports.models import CitizenReport
@@ -52,6 +57,13 @@ class ReportIn(Schema):
 class DecisionIn(Schema):
     decision: DecisionChoices
     reason: str = Field("", max_length=MAX_REASON_CHARS)
+
+
+class VillageCorrectionIn(Schema):
+    """The code of the village the report belongs to, and why."""
+
+    village: str = Field(..., max_length=20, description="official code, e.g. 64.08.11.2001")
+    reason: str = Field(..., min_length=1, max_length=MAX_REASON_CHARS)
 
 
 def _village(village) -> dict:
@@ -173,6 +185,16 @@ def get_report(request, reference: str):
     return _public(report)
 
 
+def _report_to_moderate(request, reference: str) -> CitizenReport:
+    """The report, if ``request.user`` may moderate its village (else 404 or 403)."""
+    report = get_object_or_404(
+        CitizenReport.objects.select_related("village__district"),
+        reference=services.normalise_reference(reference),
+    )
+    require(request.user, services.MODERATE, village_code=report.village.code)
+    return report
+
+
 @router.post(
     "/{reference}/decisions",
     auth=django_auth,
@@ -180,11 +202,7 @@ def get_report(request, reference: str):
     summary="Approve or reject a report (admin, planner; village operator: own villages)",
 )
 def decide(request, reference: str, payload: DecisionIn):
-    report = get_object_or_404(
-        CitizenReport.objects.select_related("village__district"),
-        reference=services.normalise_reference(reference),
-    )
-    require(request.user, services.MODERATE, village_code=report.village.code)
+    report = _report_to_moderate(request, reference)
     form = DecisionForm(data=payload.dict())
     if not form.is_valid():
         return _invalid(form)
@@ -203,4 +221,35 @@ def decide(request, reference: str, payload: DecisionIn):
         "decided_at": decided.decision.decided_at.isoformat(),
     }
     body["recompute_progress_id"] = decided.progress.pk if decided.progress else None
+    return Status(201, body)
+
+
+@router.post(
+    "/{reference}/village",
+    auth=django_auth,
+    response={201: dict},
+    summary="Move a report to another village (moderators of both villages)",
+)
+def correct_village(request, reference: str, payload: VillageCorrectionIn):
+    report = _report_to_moderate(request, reference)
+    form = VillageCorrectionForm(data=payload.dict())
+    if not form.is_valid():
+        return _invalid(form)
+    try:
+        corrected = services.correct_village(
+            report, request.user, form.cleaned_data["village"], form.cleaned_data["reason"]
+        )
+    except services.CorrectionRefused as exc:
+        return JsonResponse(error_body("conflict", str(exc)), status=409)
+    row = corrected.correction
+    body = _full(report)
+    body["correction"] = {
+        "previous_village": _village(row.previous_village),
+        "village": _village(row.village),
+        "moderator": request.user.get_username(),
+        "reason": row.reason,
+        "distance_m": row.distance_m,
+        "corrected_at": row.corrected_at.isoformat(),
+    }
+    body["recompute_progress_id"] = corrected.progress.pk if corrected.progress else None
     return Status(201, body)

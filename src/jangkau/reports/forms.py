@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jangkau.evidence.choices import OperatorChoices
+from jangkau.regions.models import Village
 from jangkau.reports.choices import DecisionChoices, LocationMethodChoices, ServiceAnswerChoices
 from jangkau.reports.limits import MAX_LATENCY_MS, MAX_MBPS, MAX_NOTE_CHARS, MAX_REASON_CHARS
 from jangkau.reports.locate import OutsideRegency, village_at
@@ -142,3 +144,31 @@ class DecisionForm(forms.Form):
         if cleaned.get("decision") == DecisionChoices.REJECT and not cleaned.get("reason"):
             self.add_error("reason", _("Say why the report is rejected."))
         return cleaned
+
+
+class VillageCorrectionForm(forms.Form):
+    """A moderator moves a report to another village of the regency: its code and why."""
+
+    village = forms.CharField(label=_("Village code"), max_length=20, strip=True)
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON_CHARS, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _(
+            "Say why the report belongs to another village."
+        )
+
+    def clean_village(self) -> Village:
+        code = self.cleaned_data["village"]
+        village = (
+            Village.objects.select_related("district")
+            .filter(code=code, district__regency__code=settings.JANGKAU_REGENCY_CODE)
+            .first()
+        )
+        if village is None:
+            raise forms.ValidationError(
+                _("There is no village with code %(code)s in this regency."),
+                params={"code": code},
+                code="unknown_village",
+            )
+        return village

@@ -18,7 +18,9 @@ from django.db.models import Count, Max, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
+from shapely.ops import nearest_points
 
+from jangkau.cores.geo import haversine_km
 from jangkau.regions.models import Regency, Village
 from jangkau.reports.limits import EDGE_TOLERANCE_M
 
@@ -35,6 +37,7 @@ class OutsideRegency(ValueError):
 class _Index:
     fingerprint: tuple
     codes: list[str]
+    geoms: list
     tree: shapely.STRtree
     regency_name: str
     regency: object  # shapely geometry of the regency boundary, or None
@@ -75,6 +78,7 @@ def _build(fingerprint: tuple) -> _Index:
     return _Index(
         fingerprint=fingerprint,
         codes=codes,
+        geoms=geoms,
         tree=shapely.STRtree(geoms),
         regency_name=regency.name if regency else regency_code,
         regency=regency.geometry if regency is not None else None,
@@ -150,3 +154,22 @@ def _covered(index: _Index, latitude: float, longitude: float) -> bool:
 def village_at(latitude: float, longitude: float) -> Village:
     """The :class:`Village` containing the point (see :func:`village_code_at`)."""
     return Village.objects.select_related("district").get(code=village_code_at(latitude, longitude))
+
+
+def distance_to_village_m(latitude: float, longitude: float, code: str) -> float | None:
+    """How far the point lies from the boundary of village ``code``, in metres (0 inside).
+
+    The nearest point of the boundary is found in degrees (at Kutai Timur's latitudes a degree
+    of longitude is within 0.1 % of one of latitude, so it is the nearest in metres as well)
+    and the distance to it is a great-circle distance. None if the village has no boundary.
+    """
+    index = _index()
+    try:
+        geom = index.geoms[index.codes.index(code)]
+    except ValueError:
+        return None
+    point = Point(longitude, latitude)
+    if geom.covers(point):
+        return 0.0
+    nearest = nearest_points(geom, point)[0]
+    return float(haversine_km(longitude, latitude, nearest.x, nearest.y)) * 1000.0

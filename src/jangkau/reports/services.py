@@ -25,9 +25,11 @@ from jangkau.cores.status import status_from_citizen_answer
 from jangkau.evidence.choices import EvidenceKindChoices
 from jangkau.evidence.models import Evidence
 from jangkau.evidence.tasks import enqueue_recompute
+from jangkau.regions.models import Village
 from jangkau.reports.choices import DecisionChoices, ReportStateChoices
 from jangkau.reports.limits import DEFAULT_REPORTS_PER_CLIENT_PER_HOUR
-from jangkau.reports.models import CitizenReport, ModerationDecision
+from jangkau.reports.locate import distance_to_village_m
+from jangkau.reports.models import CitizenReport, ModerationDecision, VillageCorrection
 
 logger = logging.getLogger("jangkau.reports")
 
@@ -170,6 +172,17 @@ def may_moderate(user, report: CitizenReport) -> bool:
     return can(user, MODERATE, village_code=report.village.code)
 
 
+def moderated_villages(user) -> QuerySet:
+    """The villages of the regency whose reports ``user`` may moderate, by kecamatan and name."""
+    qs = Village.objects.filter(
+        district__regency__code=settings.JANGKAU_REGENCY_CODE
+    ).select_related("district")
+    scope = moderation_scope(user)
+    if scope is not None:
+        qs = qs.filter(code__in=scope)
+    return qs.order_by("district__name", "name")
+
+
 def reports_for(user) -> QuerySet:
     """The reports ``user`` may moderate (none if they may moderate none)."""
     qs = CitizenReport.objects.select_related("village__district")
@@ -242,6 +255,76 @@ def decide(report: CitizenReport, moderator, decision: str, reason: str = "") ->
             label=f"Status of {report.village.code} after citizen report {report.reference}",
         )
     return Decided(decision=row, progress=progress)
+
+
+class CorrectionRefused(Exception):
+    """The correction would not move the report (or another moderator moved it first)."""
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A stored village correction and, if evidence moved, the recomputation's progress."""
+
+    correction: VillageCorrection
+    progress: TaskProgress | None
+
+
+def correct_village(report: CitizenReport, moderator, village: Village, reason: str) -> Corrected:
+    """Move ``report`` to ``village`` as ``moderator``, keeping the pin as it was given.
+
+    The moderator must be allowed to moderate both the report's current village and the new
+    one. The move is a conditional update on the current village, so of two moderators
+    correcting at once one wins and the other gets :class:`CorrectionRefused`. An approved
+    report's evidence moves with it and both villages' statuses are recomputed.
+
+    Raises
+    ------
+    django.core.exceptions.PermissionDenied
+        If ``moderator`` may not moderate either village.
+    CorrectionRefused
+        If the report is already in ``village``, or was moved by someone else meanwhile.
+    """
+    previous = report.village
+    require(moderator, MODERATE, village_code=previous.code)
+    require(moderator, MODERATE, village_code=village.code)
+    if village.pk == previous.pk:
+        raise CorrectionRefused(
+            _("The report is already in %(village)s.") % {"village": village.name}
+        )
+    distance = distance_to_village_m(report.latitude, report.longitude, village.code)
+    with transaction.atomic():
+        moved = CitizenReport.objects.filter(pk=report.pk, village=previous).update(village=village)
+        if not moved:
+            raise CorrectionRefused(_("Another moderator changed this report's village first."))
+        row = VillageCorrection.objects.create(
+            report=report,
+            previous_village=previous,
+            village=village,
+            moderator=moderator,
+            reason=reason,
+            distance_m=distance,
+        )
+        evidence_moved = bool(
+            Evidence.objects.filter(key=report.evidence_key).update(village=village)
+        )
+    report.village = village
+    logger.info(
+        "citizen report %s: village %s -> %s by %s",
+        report.reference,
+        previous.code,
+        village.code,
+        moderator,
+    )
+    progress = None
+    if evidence_moved:
+        progress = enqueue_recompute(
+            [previous.code, village.code],
+            label=(
+                f"Status of {previous.code} and {village.code} after citizen report "
+                f"{report.reference} moved"
+            ),
+        )
+    return Corrected(correction=row, progress=progress)
 
 
 def _store_evidence(report: CitizenReport) -> Evidence:

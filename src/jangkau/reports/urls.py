@@ -13,4 +13,5 @@ urlpatterns = [
     path("lapor/cek/<str:reference>/", views.check, name="check"),
     path("lapor/moderasi/", views.moderation_queue, name="moderation"),
     path("lapor/moderasi/<str:reference>/", views.moderate, name="moderate"),
+    path("lapor/moderasi/<str:reference>/desa/", views.correct_village, name="correct-village"),
 ]

@@ -21,9 +21,14 @@ from jangkau.core.ratelimit import client_address
 from jangkau.evidence.choices import STATUS_COLOURS
 from jangkau.reports import services
 from jangkau.reports.choices import ChannelChoices, ReportStateChoices
-from jangkau.reports.forms import CitizenReportForm, DecisionForm, LocationForm
+from jangkau.reports.forms import (
+    CitizenReportForm,
+    DecisionForm,
+    LocationForm,
+    VillageCorrectionForm,
+)
 from jangkau.reports.guards import limit_form_body
-from jangkau.reports.models import CitizenReport, ModerationDecision
+from jangkau.reports.models import CitizenReport, ModerationDecision, VillageCorrection
 
 #: pending reports shown at once in the moderation queue (the oldest first).
 QUEUE_PAGE = 100
@@ -143,14 +148,14 @@ def moderation_queue(request):
         raise PermissionDenied(_("You may not moderate citizen reports."))
     reports = services.reports_for(request.user)
     pending_qs = reports.filter(state=ReportStateChoices.PENDING).order_by("submitted_at", "pk")
-    pending = list(pending_qs[:QUEUE_PAGE])
+    pending = list(pending_qs.prefetch_related(_corrections())[:QUEUE_PAGE])
     decisions = Prefetch(
         "decisions", queryset=ModerationDecision.objects.select_related("moderator")
     )
     recent = list(
         reports.exclude(state=ReportStateChoices.PENDING)
         .annotate(last_decided=Max("decisions__decided_at"))
-        .prefetch_related(decisions)
+        .prefetch_related(decisions, _corrections())
         .order_by("-last_decided", "pk")[:RECENT_DECISIONS]
     )
     return render(
@@ -162,7 +167,17 @@ def moderation_queue(request):
             "recent": recent,
             "sender_counts": _sender_counts(pending),
             "colours": STATUS_COLOURS,
+            "village_choices": services.moderated_villages(request.user),
         },
+    )
+
+
+def _corrections() -> Prefetch:
+    return Prefetch(
+        "village_corrections",
+        queryset=VillageCorrection.objects.select_related(
+            "moderator", "previous_village", "village"
+        ),
     )
 
 
@@ -178,15 +193,48 @@ def _sender_counts(reports) -> dict[str, int]:
     return dict(counts)
 
 
-@login_required
-@require_POST
-def moderate(request, reference: str):
-    """Approve or reject one report (POST + CSRF); HTMX gets the report's new row back."""
+def _report_to_moderate(request, reference: str) -> CitizenReport:
+    """The report named in the URL, if ``request.user`` may moderate it (else 404 or 403)."""
     report = get_object_or_404(
         CitizenReport.objects.select_related("village__district"), reference=reference
     )
     if not services.may_moderate(request.user, report):
         raise PermissionDenied(_("You may not moderate the reports of this village."))
+    return report
+
+
+def _form_error(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _moderation_reply(request, report: CitizenReport, error: str, done: str, success: str):
+    """HTMX: the report's card again (with ``error`` or the ``done`` notice); else back to the
+    queue with a message."""
+    if request.htmx:
+        report = CitizenReport.objects.select_related("village__district").get(pk=report.pk)
+        return render(
+            request,
+            "reports/_moderation_item.html",
+            {
+                "report": report,
+                "error": error,
+                done: not error,
+                "colours": STATUS_COLOURS,
+                "sender_counts": {},
+            },
+        )
+    if error:
+        messages.error(request, f"{report.reference}: {error}")
+    else:
+        messages.success(request, success)
+    return redirect("reports:moderation")
+
+
+@login_required
+@require_POST
+def moderate(request, reference: str):
+    """Approve or reject one report (POST + CSRF); HTMX gets the report's new row back."""
+    report = _report_to_moderate(request, reference)
     form = DecisionForm(request.POST)
     error = ""
     if form.is_valid():
@@ -197,26 +245,36 @@ def moderate(request, reference: str):
         except services.DecisionRefused as exc:
             error = str(exc)
     else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    if request.htmx:
-        report.refresh_from_db()
-        return render(
-            request,
-            "reports/_moderation_item.html",
-            {
-                "report": report,
-                "error": error,
-                "decided_now": not error,
-                "colours": STATUS_COLOURS,
-                "sender_counts": {},
-            },
-        )
-    if error:
-        messages.error(request, f"{report.reference}: {error}")
+        error = _form_error(form)
+    success = _("Report %(reference)s is now %(state)s.") % {
+        "reference": report.reference,
+        "state": report.get_state_display(),
+    }
+    return _moderation_reply(request, report, error, "decided_now", success)
+
+
+@login_required
+@require_POST
+def correct_village(request, reference: str):
+    """Move one report to another village (POST + CSRF); HTMX gets the report's row back."""
+    report = _report_to_moderate(request, reference)
+    form = VillageCorrectionForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.correct_village(
+                report, request.user, form.cleaned_data["village"], form.cleaned_data["reason"]
+            )
+        except services.CorrectionRefused as exc:
+            error = str(exc)
+        except PermissionDenied:
+            error = _("You may not moderate the reports of %(village)s.") % {
+                "village": form.cleaned_data["village"].name
+            }
     else:
-        messages.success(
-            request,
-            _("Report %(reference)s is now %(state)s.")
-            % {"reference": report.reference, "state": report.get_state_display()},
-        )
-    return redirect("reports:moderation")
+        error = _form_error(form)
+    success = _("Report %(reference)s now belongs to %(village)s.") % {
+        "reference": report.reference,
+        "village": report.village.name,
+    }
+    return _moderation_reply(request, report, error, "corrected_now", success)

@@ -1,6 +1,7 @@
 """Models of this app (one module per noun)."""
 
+from .corrections import VillageCorrection
 from .moderation import ModerationDecision
 from .reports import CitizenReport
 
-__all__ = ["CitizenReport", "ModerationDecision"]
+__all__ = ["CitizenReport", "ModerationDecision", "VillageCorrection"]
