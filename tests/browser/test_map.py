@@ -61,3 +61,29 @@ def test_the_village_page_works_on_a_phone_screen(live_kutim, browser, artifacts
     page.goto(live_kutim.url + "/")
     page.wait_for_selector("#map[data-loaded='141']", timeout=20_000)
     context.close()
+
+
+def test_every_overlay_of_the_home_map_is_in_one_layer_switcher(live_kutim, page):
+    page.goto(live_kutim.url + "/")
+    page.wait_for_selector("#map[data-loaded='141']", timeout=20_000)
+    # The stability gate and the coverage module add their overlays after their own fetches.
+    page.wait_for_selector("#map[data-gate-loaded]", timeout=10_000)
+    page.wait_for_selector("#map[data-coverage-run]", timeout=10_000)
+    switchers = page.locator(".leaflet-control-layers")
+    assert switchers.count() == 1
+    assert switchers.first.get_attribute("data-overlay-switcher") == ""
+    names = [
+        n.strip()
+        for n in switchers.first.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    ]
+    # Inventory (4), speed tests, stability gate; no coverage run exists in this database.
+    assert len(names) == 6, names
+    assert {"Uji kecepatan", "Gerbang stabilitas (siap / belum siap)"} <= set(names), names
+    assert page.locator("#map").get_attribute("data-coverage-run") == "none"
+
+    # On a phone the one switcher is folded into its button.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.wait_for_selector("#map[data-gate-loaded]", timeout=20_000)
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert not page.locator(".leaflet-control-layers-overlays").is_visible()

@@ -185,12 +185,19 @@
           });
       });
     });
-    var overlays = {};
-    overlays[labels.sites] = layers.sites;
-    overlays[labels.links] = layers.links;
-    overlays[labels.accessPoints] = layers.accessPoints;
-    overlays[labels.facilities] = layers.facilities;
-    L.control.layers(null, overlays, { collapsed: window.innerWidth < 700 }).addTo(map);
+    var overlays = [
+      [labels.sites, layers.sites],
+      [labels.links, layers.links],
+      [labels.accessPoints, layers.accessPoints],
+      [labels.facilities, layers.facilities]
+    ];
+    if (window.jangkauOverlays) {
+      overlays.forEach(function (o) { window.jangkauOverlays.add(map, o[1], o[0]); });
+    } else {
+      var own = {};
+      overlays.forEach(function (o) { own[o[0]] = o[1]; });
+      L.control.layers(null, own, { collapsed: window.innerWidth < 700 }).addTo(map);
+    }
     layers.links.addTo(map);
     layers.accessPoints.addTo(map);
     layers.sites.addTo(map);

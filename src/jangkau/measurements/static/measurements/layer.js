@@ -54,7 +54,9 @@
   }
 
   map.on("overlayadd", function (e) { if (e.layer === layer) { load(); } });
-  var overlays = {};
-  overlays[title] = layer;
-  L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+  if (window.jangkauOverlays) {
+    window.jangkauOverlays.add(map, layer, title);
+  } else {
+    L.control.layers(null, { [title]: layer }, { collapsed: true }).addTo(map);
+  }
 })();

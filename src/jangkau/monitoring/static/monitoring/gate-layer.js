@@ -65,9 +65,12 @@
             });
           }
         });
-        var overlays = {};
-        overlays[opts.title || "Stability gate"] = layer;
-        L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+        var title = opts.title || "Stability gate";
+        if (window.jangkauOverlays) {
+          window.jangkauOverlays.add(map, layer, title);
+        } else {
+          L.control.layers(null, { [title]: layer }, { collapsed: false }).addTo(map);
+        }
         if (opts.show === "1") { layer.addTo(map); }
         window.jangkauGateLayer = layer;
         map.getContainer().dataset.gateLoaded = String(data.features.length);

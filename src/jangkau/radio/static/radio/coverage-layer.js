@@ -73,9 +73,11 @@
       if (img) { img.setAttribute("data-run", String(run.id)); }
     });
     layer.on("remove", function () { key.remove(); });
-    var overlays = {};
-    overlays[labels.layer] = layer;
-    L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    if (window.jangkauOverlays) {
+      window.jangkauOverlays.add(map, layer, labels.layer);
+    } else {
+      L.control.layers(null, { [labels.layer]: layer }, { collapsed: false }).addTo(map);
+    }
     window.jangkauCoverageLayer = layer;
     if (cfg.show === "1") { layer.addTo(map); }
     container.setAttribute("data-coverage-run", String(run.id));
