@@ -28,36 +28,59 @@ def _core_evidence(e: Evidence) -> status_core.Evidence:
     )
 
 
+#: villages whose evidence is read at once by :func:`recompute_statuses`: bounds the memory of a
+#: whole-regency recompute by the evidence of this many villages, not of all of them.
+RECOMPUTE_CHUNK = 100
+
+#: the evidence fields the status engine reads (``detail`` for the weight of an aggregate).
+_FUSED_FIELDS = ("village_id", "key", "kind", "as_of", "operator", "status", "source", "detail")
+
+
 def recompute_statuses(village_codes=None, as_of: dt.date | None = None, progress=None) -> int:
-    """Recompute the status of the given villages (all if None); return the number changed."""
+    """Recompute the status of the given villages (all if None); return the number changed.
+
+    Villages are taken :data:`RECOMPUTE_CHUNK` at a time, in code order; each chunk's evidence
+    is read in one query of the fields the engine needs, and each village is written in its own
+    transaction.
+    """
     as_of = as_of or timezone.localdate()
     villages = Village.objects.order_by("code")
     if village_codes is not None:
         villages = villages.filter(code__in=list(village_codes))
     villages = list(villages)
-    evidence_by_village: dict[int, list[Evidence]] = {}
-    for e in Evidence.objects.filter(village__in=villages):
-        evidence_by_village.setdefault(e.village_id, []).append(e)
     changed = 0
     now = timezone.now()
     total = len(villages)
-    for index, village in enumerate(villages, start=1):
-        items = [
-            _core_evidence(e)
-            for e in evidence_by_village.get(village.pk, [])
-            if e.status != "unknown"
-        ]
-        result = status_core.fuse(items, as_of=as_of)
-        outcomes = {"": result.overall, **{op: st for op, st in result.by_operator.items() if op}}
-        with transaction.atomic():
-            current = {s.operator: s for s in VillageStatus.objects.filter(village=village)}
-            for operator, outcome in outcomes.items():
-                changed += _store(village, operator, outcome, current.get(operator), now)
-            for operator, stale in current.items():
-                if operator not in outcomes:
-                    stale.delete()
-        if progress is not None:
-            progress(index, total)
+    for start in range(0, total, RECOMPUTE_CHUNK):
+        chunk = villages[start : start + RECOMPUTE_CHUNK]
+        evidence_by_village: dict[int, list[Evidence]] = {}
+        rows = (
+            Evidence.objects.filter(village__in=chunk)
+            .exclude(status="unknown")
+            .only(*_FUSED_FIELDS)
+            .order_by("village_id", "pk")
+        )
+        for e in rows.iterator(chunk_size=2000):
+            evidence_by_village.setdefault(e.village_id, []).append(e)
+        for index, village in enumerate(chunk, start=start + 1):
+            items = [_core_evidence(e) for e in evidence_by_village.pop(village.pk, [])]
+            changed += _store_village(village, status_core.fuse(items, as_of=as_of), now)
+            if progress is not None:
+                progress(index, total)
+    return changed
+
+
+def _store_village(village, result, now) -> int:
+    """Store one village's fused result (overall and per operator); return the changes made."""
+    outcomes = {"": result.overall, **{op: st for op, st in result.by_operator.items() if op}}
+    changed = 0
+    with transaction.atomic():
+        current = {s.operator: s for s in VillageStatus.objects.filter(village=village)}
+        for operator, outcome in outcomes.items():
+            changed += _store(village, operator, outcome, current.get(operator), now)
+        for operator, stale in current.items():
+            if operator not in outcomes:
+                stale.delete()
     return changed
 
 
