@@ -86,3 +86,38 @@ def test_changing_a_status_in_the_admin_writes_a_history_row(admin_client):
     r = admin_client.post(url, _site_form(Site.objects.get(pk=site.pk), status="planned"))
     assert r.status_code == 200 and "cannot go from down to planned" in r.content.decode()
     assert site.status_changes.count() == 2
+
+
+def test_changing_an_access_points_status_in_the_admin_records_who_and_when(admin_client):
+    from django.utils import timezone
+
+    ap = make_access_point("AP-ADM", "64.08.11.2001")
+    rows = list(ap.status_changes.all())
+    form = {
+        "code": ap.code,
+        "name": ap.name,
+        "kind": ap.kind,
+        "provider": ap.provider,
+        "lat": ap.lat,
+        "lon": ap.lon,
+        "capacity_mbps": "",
+        "status": "down",
+        "installed_on": "",
+        "notes": "",
+        "source": ap.source,
+        "source_url": "",
+        "as_of": ap.as_of.isoformat(),
+        "as_of_label": "",
+        "quality": ap.quality,
+        "status_changes-TOTAL_FORMS": str(len(rows)),
+        "status_changes-INITIAL_FORMS": str(len(rows)),
+    }
+    for i, row in enumerate(rows):
+        form[f"status_changes-{i}-id"] = str(row.pk)
+        form[f"status_changes-{i}-access_point"] = str(ap.pk)
+    r = admin_client.post(f"/admin/inventory/accesspoint/{ap.pk}/change/", form)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    last = ap.status_history().last()
+    assert (last.from_status, last.to_status) == ("active", "down")
+    assert (last.changed_on, last.changed_by.username) == (timezone.localdate(), "root")
+    assert last.note == "changed in the admin"

@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jangkau.inventory.models import AccessPoint, Facility, Link, Sector, Site, SiteStatusChange
+from jangkau.inventory.models import (
+    AccessPoint,
+    Facility,
+    Link,
+    Sector,
+    ServiceStatusChange,
+    Site,
+    SiteStatusChange,
+)
 
 PROVENANCE = (
     _("Provenance"),
@@ -83,6 +91,20 @@ class SiteStatusChangeInline(admin.TabularInline):
         return False
 
 
+class ServiceStatusChangeInline(SiteStatusChangeInline):
+    model = ServiceStatusChange
+
+
+class StatusHistoryAdmin(admin.ModelAdmin):
+    """Links and access points: a status changed here is recorded, by this user, today."""
+
+    inlines = [ServiceStatusChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.status_context(note=str(_("changed in the admin")), user=request.user)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     form = SiteAdminForm
@@ -154,7 +176,7 @@ class SiteStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(StatusHistoryAdmin):
     list_display = ["code", "name", "kind", "status", "length_km", "capacity_mbps", "provider"]
     list_filter = ["kind", "status", "quality"]
     search_fields = ["code", "name", "provider"]
@@ -163,7 +185,7 @@ class LinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessPoint)
-class AccessPointAdmin(admin.ModelAdmin):
+class AccessPointAdmin(StatusHistoryAdmin):
     list_display = ["code", "name", "kind", "provider", "status", "village", "installed_on"]
     list_filter = ["kind", "status", "quality"]
     search_fields = ["code", "name", "provider", "village__name", "village__code"]

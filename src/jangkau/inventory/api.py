@@ -116,6 +116,12 @@ def _apply(obj, values: dict) -> None:
         setattr(obj, name, _plain(value))
 
 
+def _with_status_context(obj, request, data: dict, note: str):
+    """``obj``, told how to record a status change: dated the request's ``as_of`` or today."""
+    obj.status_context(data.get("as_of"), note, request.user)
+    return obj
+
+
 def _get(qs, code: str, noun: str):
     obj = qs.filter(code=code).first()
     if obj is None:
@@ -285,7 +291,7 @@ def list_links(
     return paginate(request, qs, limit, offset, link_dict)
 
 
-@router.get("/links/{code}", summary="One link with its route")
+@router.get("/links/{code}", summary="One link with its route and status history")
 def get_link(request, code: str):
     return link_dict(_get(links_qs(), code, "link"), full=True)
 
@@ -319,7 +325,7 @@ def create_link(request, payload: LinkIn):
         link = Link()
         _apply(link, data)
         _provenance_defaults(link)
-        _save(link)
+        _save(_with_status_context(link, request, data, _("created through the API")))
     except Invalid as exc:
         return _refused(exc)
     return Status(201, link_dict(links_qs().get(pk=link.pk), full=True))
@@ -333,7 +339,7 @@ def update_link(request, code: str, payload: LinkPatch):
     try:
         _endpoints(data)
         _apply(link, data)
-        _save(link)
+        _save(_with_status_context(link, request, data, _("changed through the API")))
     except Invalid as exc:
         return _refused(exc)
     return Status(200, link_dict(links_qs().get(pk=link.pk), full=True))
@@ -365,9 +371,9 @@ def list_access_points(
     return paginate(request, qs, limit, offset, access_point_dict)
 
 
-@router.get("/access-points/{code}", summary="One access point")
+@router.get("/access-points/{code}", summary="One access point with its status history")
 def get_access_point(request, code: str):
-    return access_point_dict(_get(access_points_qs(), code, "access point"))
+    return access_point_dict(_get(access_points_qs(), code, "access point"), full=True)
 
 
 @router.post(
@@ -378,12 +384,13 @@ def create_access_point(request, payload: AccessPointIn):
     try:
         _conflict_if_exists(AccessPoint, payload.code, "access point")
         ap = AccessPoint()
-        _apply(ap, payload.dict())
+        data = payload.dict()
+        _apply(ap, data)
         _provenance_defaults(ap)
-        _save(ap)
+        _save(_with_status_context(ap, request, data, _("created through the API")))
     except Invalid as exc:
         return _refused(exc)
-    return Status(201, access_point_dict(access_points_qs().get(pk=ap.pk)))
+    return Status(201, access_point_dict(access_points_qs().get(pk=ap.pk), full=True))
 
 
 @router.patch(
@@ -396,11 +403,12 @@ def update_access_point(request, code: str, payload: AccessPointPatch):
     require(request.user, CHANGE)
     ap = _get(AccessPoint.objects.all(), code, "access point")
     try:
-        _apply(ap, payload.dict(exclude_unset=True))
-        _save(ap)
+        data = payload.dict(exclude_unset=True)
+        _apply(ap, data)
+        _save(_with_status_context(ap, request, data, _("changed through the API")))
     except Invalid as exc:
         return _refused(exc)
-    return Status(200, access_point_dict(access_points_qs().get(pk=ap.pk)))
+    return Status(200, access_point_dict(access_points_qs().get(pk=ap.pk), full=True))
 
 
 # --- facilities ----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ the site may make, a link route inside the regency with its end sites at its end
 with any problem is refused whole before anything is written. Rows are matched on ``code``:
 importing the same file again changes nothing, and a blank optional cell keeps the stored value.
 A site whose status changes gets a :class:`~jangkau.inventory.models.SiteStatusChange` row dated
-``status_date`` (else ``as_of``, else today).
+``status_date`` (else ``as_of``, else today); a link or an access point, a
+:class:`~jangkau.inventory.models.ServiceStatusChange` row dated the same way.
 """
 
 from __future__ import annotations
@@ -397,6 +398,16 @@ SITES = ImportSpec(
 
 # --- links ---------------------------------------------------------------------------------
 
+#: the date of a changed status of a link or an access point (kept in its status history).
+SERVICE_STATUS_DATE = Column(
+    "status_date",
+    "date",
+    required=False,
+    help=gettext_lazy(
+        "When it took this status, for its status history (default: as_of, else today)."
+    ),
+)
+
 LINK_FIELDS = ("name", "kind", "provider", "capacity_mbps", "status", *PROVENANCE_FIELDS)
 
 
@@ -446,6 +457,7 @@ def write_links(rows: list[dict], ctx) -> WriteStats:
     existing = {link.code: link for link in Link.objects.filter(code__in=[r["code"] for r in rows])}
     codes = {r.get(f) for r in rows for f in ("endpoint_a", "endpoint_b") if r.get(f)}
     sites = {s.code: s for s in Site.objects.filter(code__in=codes)}
+    note = _("imported from %(name)s") % {"name": ctx.source_name}
     with frame_scope():
         for row in rows:
             values = _given(row, LINK_FIELDS)
@@ -457,12 +469,12 @@ def write_links(rows: list[dict], ctx) -> WriteStats:
             if link is None:
                 link = Link(code=row["code"])
                 _assign(link, values)
-                _clean_or_raise(link, row, "wkt")
+                _clean_or_raise(_with_status_context(link, row, ctx, note), row, "wkt")
                 link.save()
                 existing[link.code] = link
                 stats.created += 1
             elif _assign(link, values):
-                _clean_or_raise(link, row, "wkt")
+                _clean_or_raise(_with_status_context(link, row, ctx, note), row, "wkt")
                 link.save()
                 stats.updated += 1
             else:
@@ -504,6 +516,7 @@ LINKS = ImportSpec(
             choices=tuple(ServiceStatusChoices.values),
             example="active",
         ),
+        SERVICE_STATUS_DATE,
         *PROVENANCE_COLUMNS,
     ),
     geometry="line",
@@ -560,12 +573,20 @@ def check_facility_row(row: dict, ctx) -> list[RowError]:
     return []
 
 
+def _with_status_context(obj, row: dict, ctx, note: str):
+    """``obj``, told how to date a status change it records (models with a status history)."""
+    if hasattr(obj, "status_context"):
+        obj.status_context(_status_date(row, ctx), note, ctx.user)
+    return obj
+
+
 def _located_writer(model, fields: tuple[str, ...]):
     """A ``write_batch`` creating or updating located objects matched on ``code``."""
 
     def write(rows: list[dict], ctx) -> WriteStats:
         stats = WriteStats()
         existing = {o.code: o for o in model.objects.filter(code__in=[r["code"] for r in rows])}
+        note = _("imported from %(name)s") % {"name": ctx.source_name}
         for row in rows:
             values = _given(row, fields)
             obj = existing.get(row["code"])
@@ -573,7 +594,7 @@ def _located_writer(model, fields: tuple[str, ...]):
                 obj = model(code=row["code"])
                 _assign(obj, values)
                 obj.place(row["lat"], row["lon"], row["village"])
-                _clean_or_raise(obj, row)
+                _clean_or_raise(_with_status_context(obj, row, ctx, note), row)
                 obj.save()
                 existing[obj.code] = obj
                 stats.created += 1
@@ -581,7 +602,7 @@ def _located_writer(model, fields: tuple[str, ...]):
             changed = _assign(obj, values)
             changed = _moved(obj, row) or changed
             if changed:
-                _clean_or_raise(obj, row)
+                _clean_or_raise(_with_status_context(obj, row, ctx, note), row)
                 obj.save()
                 stats.updated += 1
             else:
@@ -649,6 +670,7 @@ ACCESS_POINTS = ImportSpec(
         VILLAGE_CODE,
         Column("capacity_mbps", "float", required=False, min=0.001, max=1_000_000),
         Column("status", "choice", required=False, choices=tuple(ServiceStatusChoices.values)),
+        SERVICE_STATUS_DATE,
         Column("installed_on", "date", required=False),
         *PROVENANCE_COLUMNS,
     ),

@@ -91,11 +91,12 @@ def link_dict(link, full: bool = False) -> dict:
     }
     if full:
         data["geometry"] = link.geometry
+        data["status_history"] = [status_change_dict(c) for c in link.status_history()]
     return data
 
 
-def access_point_dict(ap) -> dict:
-    return {
+def access_point_dict(ap, full: bool = False) -> dict:
+    data = {
         "code": ap.code,
         "name": ap.name,
         "kind": ap.kind,
@@ -109,6 +110,9 @@ def access_point_dict(ap) -> dict:
         "provenance": provenance_dict(ap),
         "notes": ap.notes,
     }
+    if full:
+        data["status_history"] = [status_change_dict(c) for c in ap.status_history()]
+    return data
 
 
 def facility_dict(f) -> dict:

@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from jangkau.core.models import ProvenanceModel
 from jangkau.inventory.choices import AccessPointKindChoices, ServiceStatusChoices
 from jangkau.inventory.models.base import LocatedModel, code_validator
+from jangkau.inventory.models.service_status import StatusHistoryModel
 
 
-class AccessPoint(LocatedModel, ProvenanceModel):
+class AccessPoint(StatusHistoryModel, LocatedModel, ProvenanceModel):
     """A place where the public gets online without a mobile signal of their own.
 
     ``code`` is the natural key (e.g. the BAKTI Akses Internet terminal id); ``village`` is
-    found from the coordinates.
+    found from the coordinates. Every change of ``status`` is a :class:`.ServiceStatusChange`
+    row.
     """
+
+    history_field = "access_point"
 
     code = models.CharField(
         _("access point code"), max_length=64, unique=True, validators=[code_validator]

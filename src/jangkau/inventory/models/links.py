@@ -11,18 +11,21 @@ from jangkau.core.models import ProvenanceModel
 from jangkau.inventory.choices import LinkKindChoices, ServiceStatusChoices
 from jangkau.inventory.geo import current_frame, distance_km, line_length_km, parse_line
 from jangkau.inventory.models.base import code_validator
+from jangkau.inventory.models.service_status import StatusHistoryModel
 
 #: how far (km) an endpoint site may stand from the end of the line drawn for it.
 ENDPOINT_TOLERANCE_KM = 2.0
 
 
-class Link(ProvenanceModel):
+class Link(StatusHistoryModel, ProvenanceModel):
     """A backhaul link drawn as a GeoJSON LineString (EPSG:4326), with optional end sites.
 
     The line must have at least two distinct points and lie in the regency (its boundary grown
     by 0.02°). ``length_km`` is computed geodesically from the line on every save. When an end
     site is given it must stand within :data:`ENDPOINT_TOLERANCE_KM` of an end of the line.
     """
+
+    history_field = "link"
 
     code = models.CharField(_("link code"), max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200, blank=True, default="")
