@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 
@@ -92,3 +93,13 @@ def post(client, url: str, body: dict):
 
 def patch(client, url: str, body: dict):
     return client.patch(url, data=json.dumps(body, default=str), content_type="application/json")
+
+
+def write_csv(path, rows: list[dict]):
+    """Write ``rows`` as a CSV file (columns in the order they first appear); return the path."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
@@ -12,18 +11,9 @@ from jangkau.core.importing import REGISTRY, InputFileError, run_import, templat
 from jangkau.inventory.importers import SPECS
 from jangkau.inventory.models import AccessPoint, Facility, Link, Site, SiteStatusChange
 
-from .builders import make_site, point_in
+from .builders import make_site, point_in, write_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def write_csv(path, rows: list[dict]):
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def site_row(code: str, village: str, **values) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib
 
@@ -14,7 +13,16 @@ from django.utils import timezone
 from jangkau.core.importing import InputFileError, run_import
 from jangkau.inventory.models import AccessPoint, Link, ServiceStatusChange
 
-from .builders import AS_OF, line, make_access_point, make_link, patch, point_in, post
+from .builders import (
+    AS_OF,
+    line,
+    make_access_point,
+    make_link,
+    patch,
+    point_in,
+    post,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,14 +117,6 @@ def test_an_access_points_history_is_in_its_detail_not_in_the_list(one_frame, cl
     assert "status_history" not in listed
 
 
-def _write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
 def test_imports_record_a_changed_status_once_dated_by_status_date(one_frame, tmp_path):
     lat, lon = point_in("64.08.11.2001")
     row = {
@@ -129,10 +129,10 @@ def test_imports_record_a_changed_status_once_dated_by_status_date(one_frame, tm
         "source": "BAKTI terminal list",
         "as_of": "2025-06-01",
     }
-    path = _write(tmp_path / "ap.csv", [row])
+    path = write_csv(tmp_path / "ap.csv", [row])
     run_import("accesspoints", path)
     assert run_import("accesspoints", path).unchanged == 1  # the same file again: no new row
-    down = _write(
+    down = write_csv(
         tmp_path / "ap-down.csv", [{**row, "status": "down", "status_date": "2025-08-10"}]
     )
     run_import("accesspoints", down)
@@ -145,7 +145,7 @@ def test_imports_record_a_changed_status_once_dated_by_status_date(one_frame, tm
     # A change dated before the last one is refused with its row and field; nothing moves.
     early = {**row, "status": "active", "status_date": "2025-07-01"}
     with pytest.raises(InputFileError) as err:
-        run_import("accesspoints", _write(tmp_path / "ap-early.csv", [early]))
+        run_import("accesspoints", write_csv(tmp_path / "ap-early.csv", [early]))
     [error] = err.value.errors
     assert (error.row, error.field) == (1, "status")  # data rows count from 1
     assert "before the last recorded change (2025-08-10)" in error.message
@@ -163,7 +163,7 @@ def test_a_failed_import_leaves_no_history_behind(one_frame, tmp_path):
     }
     bad = {**good, "code": "FO-2", "wkt": "LINESTRING (100 10, 101 11)"}  # far outside
     with pytest.raises(InputFileError):
-        run_import("links", _write(tmp_path / "links.csv", [good, bad]))
+        run_import("links", write_csv(tmp_path / "links.csv", [good, bad]))
     assert not Link.objects.exists() and not ServiceStatusChange.objects.exists()
 
 

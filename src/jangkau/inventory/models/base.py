@@ -16,6 +16,11 @@ code_validator = RegexValidator(
 )
 
 
+def acting_user(user):
+    """The user to record as having made a change (None for anonymous or no user)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 class LocatedModel(models.Model):
     """Abstract: latitude/longitude inside the regency and the village found from them.
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jangkau.inventory.choices import ServiceStatusChoices
+from jangkau.inventory.models.base import acting_user
 
 
 class ServiceStatusChange(models.Model):
@@ -168,5 +169,5 @@ class StatusHistoryModel(models.Model):
             to_status=self.status,
             changed_on=on_date,
             note=note[:300],
-            changed_by=user if user is not None and user.is_authenticated else None,
+            changed_by=acting_user(user),
         )

@@ -22,7 +22,7 @@ from jangkau.inventory.choices import (
     SiteStatusChoices,
     TechnologyChoices,
 )
-from jangkau.inventory.models.base import LocatedModel, code_validator
+from jangkau.inventory.models.base import LocatedModel, acting_user, code_validator
 
 #: radio bands accepted, in MHz (450 MHz CDMA up to 26/28 GHz millimetre wave).
 BAND_MIN_MHZ = 400
@@ -181,7 +181,7 @@ class Site(LocatedModel, ProvenanceModel):
             to_status=self.status,
             changed_on=on_date or self.as_of or timezone.localdate(),
             note=note,
-            changed_by=user if user is not None and user.is_authenticated else None,
+            changed_by=acting_user(user),
         )
 
     def check_status_change(self, new: str, on_date: dt.date) -> None:
@@ -241,7 +241,7 @@ class Site(LocatedModel, ProvenanceModel):
                 to_status=new,
                 changed_on=on_date,
                 note=note,
-                changed_by=user if user is not None and user.is_authenticated else None,
+                changed_by=acting_user(user),
             )
             self.status = new
             Site.objects.filter(pk=self.pk).update(status=new, updated=timezone.now())
